@@ -20,12 +20,11 @@ const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': swc },
   moduleFileExtensions: ['ts', 'js', 'json'],
-  moduleNameMapper: { '^@trawl/(config|contracts|messaging|persistence|telemetry)$': '<rootDir>/libs/$1/src' },
+  moduleNameMapper: { '^@trawl/(config|contracts|messaging|persistence|telemetry|service)$': '<rootDir>/libs/$1/src' },
   setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
 };
 
 module.exports = {
-  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'] },
     { ...common, displayName: 'int', testMatch: ['<rootDir>/{apps,libs,test}/**/*.int-spec.ts'], slowTestThreshold: 30 },

@@ -1,0 +1,56 @@
+import { bool, hostPorts, int, oneOf, readEnv, str, url } from './env-schema';
+
+/**
+ * Every environment variable Trawl reads, with its default. Services read this once at boot
+ * (`loadTrawlConfig`); nothing else touches process.env. Defaults match `npm run stack`.
+ */
+export const trawlEnv = {
+  // where things run
+  KAFKA_BROKERS: hostPorts('127.0.0.1:9092'),
+  DATABASE_URL: url({ default: 'postgres://trawl:trawl@127.0.0.1:55432/trawl', protocols: ['postgres', 'postgresql'] }),
+  OTEL_EXPORTER_OTLP_ENDPOINT: url({ protocols: ['http', 'https'], optional: true, default: 'http://127.0.0.1:4318' }),
+  OTEL_SDK_DISABLED: bool(false),
+  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+
+  // topics
+  TRAWL_TOPIC_PREFIX: str({ default: 'trawl.', maxLength: 100 }),
+  TRAWL_TOPIC_PARTITIONS: int({ default: 6, min: 1, max: 1000 }),
+  TRAWL_EVENTS_RETENTION_MS: int({ default: 30 * 24 * 3600 * 1000, min: 60_000, max: Number.MAX_SAFE_INTEGER }),
+  TRAWL_COMMANDS_RETENTION_MS: int({ default: 7 * 24 * 3600 * 1000, min: 60_000, max: Number.MAX_SAFE_INTEGER }),
+  TRAWL_MESSAGE_MAX_BYTES: int({ default: 8 * 1024 * 1024, min: 1024 * 1024, max: 100 * 1024 * 1024 }),
+  TRAWL_CONSUMER_MAX_ATTEMPTS: int({ default: 5, min: 1, max: 100 }),
+
+  // ports (each service exposes /health and /metrics on its own)
+  GATEWAY_HOST: str({ default: '127.0.0.1' }),
+  GATEWAY_PORT: int({ default: 3000, min: 0, max: 65535 }),
+  SCHEDULER_PORT: int({ default: 3001, min: 0, max: 65535 }),
+  SCRAPER_PORT: int({ default: 3002, min: 0, max: 65535 }),
+  AGGREGATOR_PORT: int({ default: 3003, min: 0, max: 65535 }),
+
+  // gateway
+  TRAWL_MAX_DOMAINS_PER_BATCH: int({ default: 10_000, min: 1, max: 100_000 }),
+  TRAWL_MAX_BODY_BYTES: int({ default: 4 * 1024 * 1024, min: 1024, max: 100 * 1024 * 1024 }),
+  TRAWL_PUBLISH_TIMEOUT_MS: int({ default: 5_000, min: 100, max: 120_000 }),
+
+  // scheduler
+  SCHEDULER_MAX_ATTEMPTS: int({ default: 3, min: 1, max: 20 }),
+  SCHEDULER_RETRY_BASE_MS: int({ default: 2_000, min: 0, max: 3_600_000 }),
+  SCHEDULER_RETRY_MAX_MS: int({ default: 60_000, min: 0, max: 86_400_000 }),
+  SCHEDULER_ATTEMPT_TIMEOUT_MS: int({ default: 15 * 60_000, min: 1_000, max: 86_400_000 }),
+  SCHEDULER_TIMER_INTERVAL_MS: int({ default: 1_000, min: 50, max: 60_000 }),
+
+  // scraper
+  TRAWL_RESOLVE: str({ default: '', allowEmpty: true }),
+  TRAWL_USER_AGENT_URL: str({ default: 'https://github.com/trawl-dev/trawl' }),
+  SCRAPER_CONCURRENCY: int({ default: 8, min: 1, max: 256 }),
+  SCRAPER_PAGE_TIMEOUT_MS: int({ default: 10_000, min: 100, max: 300_000 }),
+  SCRAPER_DOMAIN_TIMEOUT_MS: int({ default: 120_000, min: 1_000, max: 3_600_000 }),
+  SCRAPER_MAX_PAGE_BYTES: int({ default: 2 * 1024 * 1024, min: 1024, max: 100 * 1024 * 1024 }),
+  SCRAPER_POLITENESS_DELAY_MS: int({ default: 250, min: 0, max: 60_000 }),
+} as const;
+
+export type TrawlConfig = ReturnType<typeof loadTrawlConfig>;
+
+export function loadTrawlConfig(env: NodeJS.ProcessEnv = process.env) {
+  return readEnv(trawlEnv, env);
+}

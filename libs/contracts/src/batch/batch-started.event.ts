@@ -1,0 +1,9 @@
+import { z } from 'zod';
+import { isoTime } from '../envelope';
+
+/** The scheduler dispatched the batch's first domains. Carries the retry policy the fold needs. */
+export const batchStartedV1 = z.object({
+  started_at: isoTime,
+  max_attempts: z.number().int().min(1).max(20),
+});
+export type BatchStartedV1 = z.infer<typeof batchStartedV1>;

@@ -1,0 +1,336 @@
+import { context, SpanKind } from '@opentelemetry/api';
+import { type Consumer, type EachBatchPayload, type IHeaders, type Kafka, type KafkaMessage } from 'kafkajs';
+import {
+  type AnyMessage,
+  decodeMessage,
+  DecodeError,
+  MessageHeader,
+  type MessageType,
+  topicName,
+  type TopicRole,
+} from '@trawl/contracts';
+import {
+  extractTraceContext,
+  handlerSeconds,
+  inSpan,
+  type Log,
+  messagesConsumed,
+  TrawlAttribute,
+} from '@trawl/telemetry';
+import { errorSummary, isInfrastructureError, NonRetryableError } from '../errors';
+import { type MessagePublisher } from '../publisher/message-publisher';
+
+export interface DeliveryInfo {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export type MessageHandler = (message: AnyMessage, delivery: DeliveryInfo) => Promise<void>;
+
+export interface ConsumerOptions {
+  /** Names the consumer in logs, metrics and dead letters. */
+  name: string;
+  groupId: string;
+  topics: TopicRole[];
+  /** Only these types reach the handler; others on the same topics are acknowledged and skipped. */
+  types: readonly MessageType[];
+  handle: MessageHandler;
+  /**
+   * Messages of one partition handled at once. 1 keeps the partition's order (scheduler,
+   * aggregator); more suits independent work (scraper), with messages of one key still in order.
+   */
+  concurrency: number;
+  partitionsConsumedConcurrently: number;
+  maxAttempts: number;
+  sessionTimeoutMs?: number;
+}
+
+type Outcome = 'ok' | 'skipped' | 'dead_lettered' | 'stopped';
+
+const HEARTBEAT_EVERY_MS = 3_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function headerStrings(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) out[name] = first.toString();
+  }
+  return out;
+}
+
+function backoffMs(attempt: number): number {
+  const base = Math.min(30_000, 200 * 2 ** Math.min(attempt, 10));
+  return base / 2 + Math.random() * (base / 2);
+}
+
+/**
+ * A Kafka consumer that commits a message's offset only after its handler finished, heartbeats
+ * while long handlers run (kafkajs#1396), retries failures with backoff, waits out a dependency
+ * that is down, and sends what can never succeed to the dead-letter topic with the reason.
+ */
+export class MessageConsumer {
+  private consumer: Consumer | undefined;
+  private stopping = false;
+  private joined = false;
+  private restartTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly publisher: MessagePublisher,
+    private readonly topicPrefix: string,
+    private readonly log: Log,
+    private readonly options: ConsumerOptions,
+  ) {}
+
+  get isReady(): boolean {
+    return this.joined && !this.stopping;
+  }
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    const consumer = this.kafka.consumer({
+      groupId: this.options.groupId,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: HEARTBEAT_EVERY_MS,
+      allowAutoTopicCreation: false,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.joined = true;
+      this.log.info({ consumer: this.options.name, assignment: payload.memberAssignment }, 'joined consumer group');
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.joined = false;
+      this.log.error({ consumer: this.options.name, err: payload.error, restart: payload.restart }, 'consumer crashed');
+      if (!payload.restart && !this.stopping) this.scheduleRestart();
+    });
+    consumer.on(consumer.events.STOP, () => {
+      this.joined = false;
+    });
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: this.options.topics.map((role) => topicName(this.topicPrefix, role)),
+      fromBeginning: true,
+    });
+    await consumer.run({
+      autoCommit: true,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  private scheduleRestart(): void {
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => {
+      void (async () => {
+        await this.consumer?.disconnect().catch(() => undefined);
+        if (this.stopping) return;
+        this.log.warn({ consumer: this.options.name }, 'restarting consumer');
+        await this.start().catch((error: unknown) => {
+          this.log.error({ consumer: this.options.name, err: error }, 'consumer restart failed; trying again');
+          this.scheduleRestart();
+        });
+      })();
+    }, 5_000);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    await this.consumer?.disconnect().catch(() => undefined);
+    this.joined = false;
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { heartbeat, isRunning, isStale } = payload;
+    const beat = setInterval(() => {
+      heartbeat().catch((error: unknown) =>
+        this.log.warn({ consumer: this.options.name, err: error }, 'heartbeat failed (a rebalance is under way)'),
+      );
+    }, HEARTBEAT_EVERY_MS);
+    const keepGoing = () => isRunning() && !isStale() && !this.stopping;
+    try {
+      if (this.options.concurrency <= 1) await this.inOrder(payload, keepGoing);
+      else await this.concurrently(payload, keepGoing);
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
+  private async inOrder(payload: EachBatchPayload, keepGoing: () => boolean): Promise<void> {
+    const { batch, resolveOffset, commitOffsetsIfNecessary } = payload;
+    for (const message of batch.messages) {
+      if (!keepGoing()) return;
+      const outcome = await this.process(batch.topic, batch.partition, message);
+      if (outcome === 'stopped') return;
+      resolveOffset(message.offset);
+      await commitOffsetsIfNecessary();
+    }
+  }
+
+  /** Up to `concurrency` messages at once; offsets are resolved only as a contiguous done prefix. */
+  private async concurrently(payload: EachBatchPayload, keepGoing: () => boolean): Promise<void> {
+    const { batch, resolveOffset, commitOffsetsIfNecessary } = payload;
+    const messages = batch.messages;
+    const done = new Set<number>();
+    let next = 0;
+    const advance = () => {
+      let moved = false;
+      while (next < messages.length && done.has(next)) {
+        resolveOffset(messages[next]!.offset);
+        next += 1;
+        moved = true;
+      }
+      if (moved) {
+        commitOffsetsIfNecessary().catch((error: unknown) =>
+          this.log.warn({ consumer: this.options.name, err: error }, 'offset commit failed; will retry'),
+        );
+      }
+    };
+    const running = new Set<Promise<void>>();
+    const lastOfKey = new Map<string, Promise<void>>();
+    for (let index = 0; index < messages.length; index += 1) {
+      if (!keepGoing()) break;
+      while (running.size >= this.options.concurrency) await Promise.race(running);
+      const message = messages[index]!;
+      const key = message.key?.toString() ?? `#${index}`;
+      const previous = lastOfKey.get(key) ?? Promise.resolve();
+      const task: Promise<void> = previous.then(async () => {
+        const outcome = await this.process(batch.topic, batch.partition, message);
+        if (outcome !== 'stopped') {
+          done.add(index);
+          advance();
+        }
+      });
+      lastOfKey.set(key, task);
+      running.add(task);
+      void task.finally(() => running.delete(task));
+    }
+    await Promise.all(running);
+    await commitOffsetsIfNecessary().catch(() => undefined);
+  }
+
+  private async process(topic: string, partition: number, raw: KafkaMessage): Promise<Outcome> {
+    const { name, types } = this.options;
+    let message: AnyMessage;
+    try {
+      message = decodeMessage(raw.value);
+    } catch (error) {
+      if (!(error instanceof DecodeError)) throw error;
+      await this.deadLetter(topic, partition, raw, `undecodable: ${error.message}`);
+      messagesConsumed.inc({ consumer: name, type: 'unknown', outcome: 'dead_lettered' });
+      return 'dead_lettered';
+    }
+    if (!types.includes(message.type)) {
+      messagesConsumed.inc({ consumer: name, type: message.type, outcome: 'skipped' });
+      return 'skipped';
+    }
+    const delivery: DeliveryInfo = { topic, partition, offset: raw.offset };
+    const parent = extractTraceContext(headerStrings(raw.headers));
+    return context.with(parent, () =>
+      inSpan(
+        `${message.type} process`,
+        {
+          kind: SpanKind.CONSUMER,
+          attributes: {
+            'messaging.system': 'kafka',
+            'messaging.destination.name': topic,
+            'messaging.consumer.group.name': this.options.groupId,
+            'messaging.kafka.offset': Number(raw.offset),
+            [TrawlAttribute.messageType]: message.type,
+            [TrawlAttribute.messageId]: message.id,
+            [TrawlAttribute.batchId]: message.batch_id,
+            [TrawlAttribute.tenant]: message.tenant,
+          },
+        },
+        () => this.handleWithRetries(message, delivery, raw),
+      ),
+    );
+  }
+
+  private async handleWithRetries(message: AnyMessage, delivery: DeliveryInfo, raw: KafkaMessage): Promise<Outcome> {
+    const { name, maxAttempts, handle } = this.options;
+    const stopTimer = handlerSeconds.startTimer({ consumer: name, type: message.type });
+    const fields = { consumer: name, type: message.type, message_id: message.id, batch_id: message.batch_id, ...delivery };
+    let failures = 0;
+    for (;;) {
+      try {
+        await handle(message, delivery);
+        stopTimer();
+        messagesConsumed.inc({ consumer: name, type: message.type, outcome: 'ok' });
+        return 'ok';
+      } catch (error) {
+        if (this.stopping) {
+          this.log.warn({ ...fields, err: error }, 'stopping: message left uncommitted for redelivery');
+          return 'stopped';
+        }
+        if (error instanceof NonRetryableError) {
+          await this.deadLetter(delivery.topic, delivery.partition, raw, `rejected: ${errorSummary(error)}`);
+          messagesConsumed.inc({ consumer: name, type: message.type, outcome: 'dead_lettered' });
+          return 'dead_lettered';
+        }
+        if (isInfrastructureError(error)) {
+          const wait = backoffMs(Math.min(failures + 1, 7));
+          this.log.warn({ ...fields, err: error, retry_in_ms: Math.round(wait) }, 'a dependency is unavailable; retrying');
+          messagesConsumed.inc({ consumer: name, type: message.type, outcome: 'retried' });
+          await sleep(wait);
+          continue;
+        }
+        failures += 1;
+        if (failures >= maxAttempts) {
+          this.log.error({ ...fields, err: error, attempts: failures }, 'handler failed repeatedly; dead-lettering');
+          await this.deadLetter(
+            delivery.topic,
+            delivery.partition,
+            raw,
+            `failed ${failures} times: ${errorSummary(error)}`,
+          );
+          messagesConsumed.inc({ consumer: name, type: message.type, outcome: 'dead_lettered' });
+          return 'dead_lettered';
+        }
+        const wait = backoffMs(failures);
+        this.log.warn({ ...fields, err: error, attempt: failures, retry_in_ms: Math.round(wait) }, 'handler failed; retrying');
+        messagesConsumed.inc({ consumer: name, type: message.type, outcome: 'retried' });
+        await sleep(wait);
+      }
+    }
+  }
+
+  /** Dead letters must not be lost either: keep trying until Kafka takes it. */
+  private async deadLetter(topic: string, partition: number, raw: KafkaMessage, reason: string): Promise<void> {
+    const target = topicName(this.topicPrefix, 'deadLetter');
+    this.log.error(
+      { consumer: this.options.name, topic, partition, offset: raw.offset, reason: reason.slice(0, 2000) },
+      'dead-lettering message',
+    );
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.publisher.publishRaw(target, [
+          {
+            key: raw.key,
+            value: raw.value,
+            headers: {
+              ...raw.headers,
+              [MessageHeader.deadLetterReason]: reason.slice(0, 4000),
+              [MessageHeader.deadLetterSourceTopic]: topic,
+              [MessageHeader.deadLetterSourcePartition]: String(partition),
+              [MessageHeader.deadLetterSourceOffset]: raw.offset,
+              [MessageHeader.deadLetterConsumer]: this.options.groupId,
+              [MessageHeader.deadLetterAt]: new Date().toISOString(),
+            },
+          },
+        ]);
+        return;
+      } catch (error) {
+        if (this.stopping) throw error;
+        this.log.warn({ err: error, attempt }, 'dead-letter publish failed; retrying');
+        await sleep(backoffMs(Math.min(attempt, 7)));
+      }
+    }
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Errors a message handler may throw. The class is the policy:
+ * - NonRetryableError: the message can never succeed; dead-letter it at once.
+ * - anything else: retried with backoff, dead-lettered after maxAttempts;
+ *   unless it is a dependency being down (see isInfrastructureError), retried until it is back.
+ */
+export class NonRetryableError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'NonRetryableError';
+  }
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+]);
+
+/** A dependency (Postgres, Kafka) is unreachable or overloaded: waiting is the only remedy. */
+export function isInfrastructureError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const { code, retriable, name } = error as Error & { code?: unknown; retriable?: unknown };
+  if (typeof code === 'string') {
+    if (NETWORK_CODES.has(code)) return true;
+    // PostgreSQL SQLSTATE: 08 connection, 53 resources, 57P admin shutdown, 40001/40P01 serialization/deadlock.
+    if (/^(08|53|57P)/.test(code) || code === '40001' || code === '40P01') return true;
+  }
+  if (name === 'PublishError' || (name.startsWith('KafkaJS') && retriable === true)) return true;
+  if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(error.message)) {
+    return true;
+  }
+  const cause = (error as { cause?: unknown }).cause;
+  return cause !== undefined && cause !== error && isInfrastructureError(cause);
+}
+
+export function errorSummary(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

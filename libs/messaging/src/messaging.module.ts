@@ -1,0 +1,138 @@
+import {
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
+import { type Kafka } from 'kafkajs';
+import { TRAWL_CONFIG, type TrawlConfig } from '@trawl/config';
+import { LOG, type Log } from '@trawl/telemetry';
+import { CONSUMES_METADATA, type ConsumesOptions, type MessageHandlerProvider } from './consumer/consumes.decorator';
+import { MessageConsumer } from './consumer/message-consumer';
+import { createKafka } from './kafka/kafka-client';
+import { ensureTopics, type TopicSettings } from './kafka/topic-provisioner';
+import { MessagePublisher } from './publisher/message-publisher';
+
+export const KAFKA = Symbol('KAFKA');
+
+export function topicSettings(config: TrawlConfig): TopicSettings {
+  return {
+    prefix: config.TRAWL_TOPIC_PREFIX,
+    partitions: config.TRAWL_TOPIC_PARTITIONS,
+    eventsRetentionMs: config.TRAWL_EVENTS_RETENTION_MS,
+    commandsRetentionMs: config.TRAWL_COMMANDS_RETENTION_MS,
+    messageMaxBytes: config.TRAWL_MESSAGE_MAX_BYTES,
+  };
+}
+
+/**
+ * Starts what the service needs from Kafka without blocking boot: topics, producer, and a
+ * consumer per @Consumes provider. While Kafka is away it keeps retrying and readiness says so.
+ */
+@Injectable()
+export class MessagingRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly consumers: MessageConsumer[] = [];
+  private started = false;
+  private stopped = false;
+  private lastError: string | undefined;
+
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    private readonly publisher: MessagePublisher,
+    private readonly discovery: DiscoveryService,
+    @Inject(TRAWL_CONFIG) private readonly config: TrawlConfig,
+    @Inject(LOG) private readonly log: Log,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    void this.startWithRetries();
+  }
+
+  private async startWithRetries(): Promise<void> {
+    for (let attempt = 1; !this.stopped; attempt += 1) {
+      try {
+        const admin = this.kafka.admin();
+        await admin.connect();
+        try {
+          await ensureTopics(admin, topicSettings(this.config));
+        } finally {
+          await admin.disconnect();
+        }
+        await this.publisher.connect();
+        for (const wrapper of this.discovery.getProviders()) {
+          const options = wrapper.metatype
+            ? (Reflect.getMetadata(CONSUMES_METADATA, wrapper.metatype) as ConsumesOptions | undefined)
+            : undefined;
+          if (!options || !wrapper.instance) continue;
+          const handler = wrapper.instance as MessageHandlerProvider;
+          const consumer = new MessageConsumer(this.kafka, this.publisher, this.config.TRAWL_TOPIC_PREFIX, this.log, {
+            name: options.group,
+            groupId: `${this.config.TRAWL_TOPIC_PREFIX}${options.group}`,
+            topics: options.topics,
+            types: options.types,
+            handle: (message, delivery) => handler.handle(message, delivery),
+            concurrency: options.concurrency ?? 1,
+            partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
+            maxAttempts: this.config.TRAWL_CONSUMER_MAX_ATTEMPTS,
+            ...(options.sessionTimeoutMs ? { sessionTimeoutMs: options.sessionTimeoutMs } : {}),
+          });
+          await consumer.start();
+          this.consumers.push(consumer);
+        }
+        this.started = true;
+        this.lastError = undefined;
+        return;
+      } catch (error) {
+        this.lastError = (error as Error).message;
+        await Promise.all(this.consumers.splice(0).map((consumer) => consumer.stop()));
+        const wait = Math.min(10_000, 500 * attempt);
+        this.log.warn({ err: error, retry_in_ms: wait }, 'Kafka not available yet; retrying');
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  }
+
+  /** Ready when topics exist, the producer is connected and every consumer joined its group. */
+  readiness(): { ready: boolean; detail: string } {
+    if (!this.started) return { ready: false, detail: `kafka: not started${this.lastError ? ` (${this.lastError})` : ''}` };
+    const waiting = this.consumers.filter((consumer) => !consumer.isReady).length;
+    if (waiting > 0) return { ready: false, detail: `kafka: ${waiting} consumer(s) not in their group yet` };
+    return { ready: true, detail: 'kafka: ok' };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
+    await this.publisher.disconnect();
+  }
+}
+
+@Module({})
+export class MessagingModule {
+  static forRoot(options: { clientId: string }): DynamicModule {
+    return {
+      module: MessagingModule,
+      global: true,
+      imports: [DiscoveryModule],
+      providers: [
+        {
+          provide: KAFKA,
+          inject: [TRAWL_CONFIG, LOG],
+          useFactory: (config: TrawlConfig, log: Log) =>
+            createKafka({ brokers: config.KAFKA_BROKERS, clientId: options.clientId, log }),
+        },
+        {
+          provide: MessagePublisher,
+          inject: [KAFKA, TRAWL_CONFIG, LOG],
+          useFactory: (kafka: Kafka, config: TrawlConfig, log: Log) =>
+            new MessagePublisher(kafka, config.TRAWL_TOPIC_PREFIX, log, config.TRAWL_PUBLISH_TIMEOUT_MS),
+        },
+        MessagingRuntime,
+      ],
+      exports: [KAFKA, MessagePublisher, MessagingRuntime],
+    };
+  }
+}

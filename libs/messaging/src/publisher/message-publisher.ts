@@ -1,0 +1,140 @@
+import { CompressionTypes, type Kafka, type Message, type Producer } from 'kafkajs';
+import { type AnyMessage, encodeMessage, MessageHeader, messageKey, Messages, topicName } from '@trawl/contracts';
+import { injectTraceHeaders, type Log, messagesPublished } from '@trawl/telemetry';
+
+const COMPRESS_ABOVE_BYTES = 64 * 1024;
+
+export class PublishError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'PublishError';
+  }
+}
+
+/**
+ * Publishes envelopes with an idempotent producer (acks=all, one request in flight) and resolves
+ * only once Kafka acknowledged every message. The W3C trace context goes in the headers.
+ */
+export class MessagePublisher {
+  private producer: Producer | undefined;
+  private connecting: Promise<Producer> | undefined;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly topicPrefix: string,
+    private readonly log: Log,
+    private readonly timeoutMs = 30_000,
+  ) {}
+
+  private async connected(): Promise<Producer> {
+    if (this.producer) return this.producer;
+    this.connecting ??= (async () => {
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 3000 },
+      });
+      producer.on(producer.events.DISCONNECT, () => {
+        if (this.producer === producer) this.producer = undefined;
+      });
+      await producer.connect();
+      this.producer = producer;
+      return producer;
+    })().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  /** Connects eagerly (for readiness); publish() also connects on demand. */
+  async connect(): Promise<void> {
+    await this.connected();
+  }
+
+  get isConnected(): boolean {
+    return this.producer !== undefined;
+  }
+
+  /**
+   * Sends the messages in one request per call (in the given order within each partition).
+   * Rejects with PublishError if Kafka did not acknowledge them within the timeout.
+   */
+  async publish(messages: AnyMessage[], options: { timeoutMs?: number } = {}): Promise<void> {
+    if (messages.length === 0) return;
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    const traceHeaders = injectTraceHeaders();
+    const byTopic = new Map<string, Message[]>();
+    let largest = 0;
+    for (const message of messages) {
+      const value = encodeMessage(message);
+      largest = Math.max(largest, value.length);
+      const topic = topicName(this.topicPrefix, Messages[message.type].topic);
+      const list = byTopic.get(topic) ?? [];
+      list.push({
+        key: messageKey(message),
+        value,
+        headers: {
+          ...traceHeaders,
+          [MessageHeader.type]: message.type,
+          [MessageHeader.version]: String(message.version),
+        },
+      });
+      byTopic.set(topic, list);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const producer = await withTimeout(this.connected(), timeoutMs, () => {
+        timer = undefined;
+      });
+      const send = producer.sendBatch({
+        acks: -1,
+        timeout: timeoutMs,
+        compression: largest > COMPRESS_ABOVE_BYTES ? CompressionTypes.GZIP : CompressionTypes.None,
+        topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list })),
+      });
+      await Promise.race([
+        send,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new PublishError(`Kafka did not acknowledge within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } catch (error) {
+      if (error instanceof PublishError) throw error;
+      throw new PublishError(`publishing ${messages.length} message(s) failed: ${(error as Error).message}`, {
+        cause: error,
+      });
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+    for (const message of messages) messagesPublished.inc({ type: message.type });
+    this.log.debug({ count: messages.length, types: [...new Set(messages.map((m) => m.type))] }, 'published');
+  }
+
+  /** Sends raw records (dead letters) with the same guarantees. */
+  async publishRaw(topic: string, records: Message[]): Promise<void> {
+    const producer = await this.connected();
+    await producer.send({ topic, acks: -1, messages: records });
+  }
+
+  async disconnect(): Promise<void> {
+    const producer = this.producer ?? (await this.connecting?.catch(() => undefined));
+    this.producer = undefined;
+    await producer?.disconnect().catch(() => undefined);
+  }
+}
+
+async function withTimeout<T>(promise: Promise<T>, timeoutMs: number, onSettle: () => void): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new PublishError(`Kafka unreachable: no connection within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+  } finally {
+    if (timer) clearTimeout(timer);
+    onSettle();
+  }
+}

@@ -1,0 +1,45 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { ApiKeyEntity } from './entities/api-key.entity';
+import { BatchDomainEntity } from './entities/batch-domain.entity';
+import { BatchSubmissionEntity } from './entities/batch-submission.entity';
+import { BatchEntity } from './entities/batch.entity';
+import { PageEntity } from './entities/page.entity';
+import { InitialSchema1763880000000 } from './migrations/1763880000000-initial-schema';
+
+export const entities = [BatchEntity, BatchDomainEntity, PageEntity, ApiKeyEntity, BatchSubmissionEntity];
+export const migrations = [InitialSchema1763880000000];
+
+/** One DataSource definition for the services, the CLI and the tests. Never `synchronize`. */
+export function dataSourceOptions(databaseUrl: string, options: { poolSize?: number; applicationName?: string } = {}): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: databaseUrl,
+    entities,
+    migrations,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'all',
+    synchronize: false,
+    logging: ['error', 'warn'],
+    poolSize: options.poolSize ?? 10,
+    applicationName: options.applicationName ?? 'trawl',
+    extra: { connectionTimeoutMillis: 5000, idleTimeoutMillis: 30000 },
+  };
+}
+
+export function createDataSource(databaseUrl: string, options: { poolSize?: number; applicationName?: string } = {}): DataSource {
+  return new DataSource(dataSourceOptions(databaseUrl, options));
+}
+
+/** Applies pending migrations under an advisory lock, so concurrent starters do not race. */
+export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('select pg_advisory_lock(7263011)');
+    const applied = await dataSource.runMigrations({ transaction: 'all' });
+    return applied.map((migration) => migration.name);
+  } finally {
+    await runner.query('select pg_advisory_unlock(7263011)').catch(() => undefined);
+    await runner.release();
+  }
+}

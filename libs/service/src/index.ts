@@ -1,0 +1,4 @@
+export * from './readiness';
+export * from './health.controller';
+export * from './standard-checks';
+export * from './boot';

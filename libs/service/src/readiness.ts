@@ -1,0 +1,6 @@
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<{ ready: boolean; detail: string }>;
+}
+
+export const READINESS_CHECKS = Symbol('READINESS_CHECKS');

@@ -1,0 +1,19 @@
+import { type DataSource } from 'typeorm';
+import { type MessagingRuntime } from '@trawl/messaging';
+import { ensureInitialized } from '@trawl/persistence';
+import { type ReadinessCheck } from './readiness';
+
+export function databaseCheck(dataSource: DataSource): ReadinessCheck {
+  return {
+    name: 'postgres',
+    async check() {
+      await ensureInitialized(dataSource);
+      await dataSource.query('select 1');
+      return { ready: true, detail: 'postgres: ok' };
+    },
+  };
+}
+
+export function kafkaCheck(runtime: MessagingRuntime): ReadinessCheck {
+  return { name: 'kafka', check: () => Promise.resolve(runtime.readiness()) };
+}

@@ -1,0 +1,6 @@
+export * from './attribute-names';
+export * from './tracing';
+export * from './logger';
+export * from './metrics';
+export * from './kafkajs-warning-filter';
+export * from './telemetry.module';

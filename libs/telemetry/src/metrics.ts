@@ -1,0 +1,34 @@
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+/** One Prometheus registry per process, with Node's default metrics and Trawl's own. */
+export const metricsRegistry = new Registry();
+let defaultsStarted = false;
+
+export function startDefaultMetrics(service: string): void {
+  if (defaultsStarted) return;
+  defaultsStarted = true;
+  metricsRegistry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: metricsRegistry });
+}
+
+export const messagesConsumed = new Counter({
+  name: 'trawl_messages_consumed_total',
+  help: 'Messages handled by a consumer, by type and outcome (ok, duplicate, dead_lettered, retried)',
+  labelNames: ['consumer', 'type', 'outcome'] as const,
+  registers: [metricsRegistry],
+});
+
+export const messagesPublished = new Counter({
+  name: 'trawl_messages_published_total',
+  help: 'Messages acknowledged by Kafka, by type',
+  labelNames: ['type'] as const,
+  registers: [metricsRegistry],
+});
+
+export const handlerSeconds = new Histogram({
+  name: 'trawl_message_handler_seconds',
+  help: 'Time spent handling one message, by consumer and type',
+  labelNames: ['consumer', 'type'] as const,
+  buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120],
+  registers: [metricsRegistry],
+});
