@@ -18,7 +18,12 @@ describe('the configuration', () => {
   it('names every bad variable and what is allowed, all at once', () => {
     let error: unknown;
     try {
-      loadTrawlConfig({ GATEWAY_PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', KAFKA_BROKERS: 'nohost' });
+      loadTrawlConfig({
+        GATEWAY_PORT: 'eighty',
+        LOG_LEVEL: 'loud',
+        DATABASE_URL: 'mysql://x',
+        KAFKA_BROKERS: 'nohost',
+      });
     } catch (caught) {
       error = caught;
     }

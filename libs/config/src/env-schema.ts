@@ -51,7 +51,8 @@ export function oneOf<const T extends string>(values: readonly T[], fallback: T)
     parse(raw) {
       const value = nonEmpty(raw);
       if (value === undefined) return fallback;
-      if (!(values as readonly string[]).includes(value)) throw new EnvValueError(`must be one of ${values.join(', ')}`);
+      if (!(values as readonly string[]).includes(value))
+        throw new EnvValueError(`must be one of ${values.join(', ')}`);
       return value as T;
     },
   };

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { envelopeSchema, MessageHeader } from './envelope';
-import { type AnyMessage, isMessageType, type MessageData, type MessageOf, Messages, type MessageType } from './message-map';
+import {
+  type AnyMessage,
+  isMessageType,
+  type MessageData,
+  type MessageOf,
+  Messages,
+  type MessageType,
+} from './message-map';
 
 /** A message that cannot be decoded: it goes to the dead-letter topic with this reason. */
 export class DecodeError extends Error {
@@ -50,13 +57,18 @@ export function decodeMessage(value: Buffer | null): AnyMessage {
   }
   const envelope = envelopeSchema.safeParse(json);
   if (!envelope.success) {
-    throw new DecodeError('invalid envelope', envelope.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+    throw new DecodeError(
+      'invalid envelope',
+      envelope.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    );
   }
   const { type, version } = envelope.data;
   if (!isMessageType(type)) throw new DecodeError(`unknown message type "${type}"`);
   const definition = Messages[type];
   if (version !== definition.version) {
-    throw new DecodeError(`unsupported version ${version} of "${type}" (this build reads version ${definition.version})`);
+    throw new DecodeError(
+      `unsupported version ${version} of "${type}" (this build reads version ${definition.version})`,
+    );
   }
   const data = definition.schema.safeParse(envelope.data.data);
   if (!data.success) {

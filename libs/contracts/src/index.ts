@@ -14,3 +14,4 @@ export * from './domain/domain-failed.event';
 export * from './domain/domain-timed-out.event';
 export * from './lifecycle/batch-status';
 export * from './lifecycle/domain-lifecycle';
+export * from './deterministic-id';

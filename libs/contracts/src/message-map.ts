@@ -41,7 +41,9 @@ export type MessageOf<T extends MessageType> = Envelope<T, MessageData<T>>;
 export type AnyMessage = { [T in MessageType]: MessageOf<T> }[MessageType];
 
 /** Messages on the batch-events topic, in the order-sensitive fold. */
-export type BatchEventType = { [T in MessageType]: (typeof Messages)[T]['topic'] extends 'batchEvents' ? T : never }[MessageType];
+export type BatchEventType = {
+  [T in MessageType]: (typeof Messages)[T]['topic'] extends 'batchEvents' ? T : never;
+}[MessageType];
 export type BatchEvent = { [T in BatchEventType]: MessageOf<T> }[BatchEventType];
 
 export function isMessageType(type: string): type is MessageType {

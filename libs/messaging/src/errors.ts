@@ -32,7 +32,11 @@ export function isInfrastructureError(error: unknown): boolean {
     if (/^(08|53|57P)/.test(code) || code === '40001' || code === '40P01') return true;
   }
   if (name === 'PublishError' || (name.startsWith('KafkaJS') && retriable === true)) return true;
-  if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(error.message)) {
+  if (
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+      error.message,
+    )
+  ) {
     return true;
   }
   const cause = (error as { cause?: unknown }).cause;

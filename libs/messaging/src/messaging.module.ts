@@ -74,10 +74,11 @@ export class MessagingRuntime implements OnApplicationBootstrap, OnApplicationSh
             topics: options.topics,
             types: options.types,
             handle: (message, delivery) => handler.handle(message, delivery),
-            concurrency: options.concurrency ?? 1,
+            concurrency:
+              typeof options.concurrency === 'function' ? options.concurrency(this.config) : (options.concurrency ?? 1),
             partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
             maxAttempts: this.config.TRAWL_CONSUMER_MAX_ATTEMPTS,
-            ...(options.sessionTimeoutMs ? { sessionTimeoutMs: options.sessionTimeoutMs } : {}),
+            sessionTimeoutMs: options.sessionTimeoutMs ?? this.config.KAFKA_SESSION_TIMEOUT_MS,
           });
           await consumer.start();
           this.consumers.push(consumer);
@@ -97,7 +98,8 @@ export class MessagingRuntime implements OnApplicationBootstrap, OnApplicationSh
 
   /** Ready when topics exist, the producer is connected and every consumer joined its group. */
   readiness(): { ready: boolean; detail: string } {
-    if (!this.started) return { ready: false, detail: `kafka: not started${this.lastError ? ` (${this.lastError})` : ''}` };
+    if (!this.started)
+      return { ready: false, detail: `kafka: not started${this.lastError ? ` (${this.lastError})` : ''}` };
     const waiting = this.consumers.filter((consumer) => !consumer.isReady).length;
     if (waiting > 0) return { ready: false, detail: `kafka: ${waiting} consumer(s) not in their group yet` };
     return { ready: true, detail: 'kafka: ok' };

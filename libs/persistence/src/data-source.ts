@@ -10,7 +10,10 @@ export const entities = [BatchEntity, BatchDomainEntity, PageEntity, ApiKeyEntit
 export const migrations = [InitialSchema1763880000000];
 
 /** One DataSource definition for the services, the CLI and the tests. Never `synchronize`. */
-export function dataSourceOptions(databaseUrl: string, options: { poolSize?: number; applicationName?: string } = {}): DataSourceOptions {
+export function dataSourceOptions(
+  databaseUrl: string,
+  options: { poolSize?: number; applicationName?: string } = {},
+): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
@@ -26,7 +29,10 @@ export function dataSourceOptions(databaseUrl: string, options: { poolSize?: num
   };
 }
 
-export function createDataSource(databaseUrl: string, options: { poolSize?: number; applicationName?: string } = {}): DataSource {
+export function createDataSource(
+  databaseUrl: string,
+  options: { poolSize?: number; applicationName?: string } = {},
+): DataSource {
   return new DataSource(dataSourceOptions(databaseUrl, options));
 }
 

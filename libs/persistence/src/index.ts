@@ -5,3 +5,4 @@ export * from './entities/page.entity';
 export * from './entities/api-key.entity';
 export * from './entities/batch-submission.entity';
 export * from './persistence.module';
+export * from './queries/processed-events';

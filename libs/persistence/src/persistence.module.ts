@@ -28,7 +28,10 @@ export class PersistenceModule {
           provide: DATA_SOURCE,
           inject: [TRAWL_CONFIG],
           useFactory: (config: TrawlConfig) =>
-            createDataSource(config.DATABASE_URL, { applicationName: options.applicationName, poolSize: options.poolSize ?? 10 }),
+            createDataSource(config.DATABASE_URL, {
+              applicationName: options.applicationName,
+              poolSize: options.poolSize ?? 10,
+            }),
         },
         DataSourceCloser,
       ],

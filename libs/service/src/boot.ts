@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { type INestApplication, type Type } from '@nestjs/common';
+import { type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigError, loadTrawlConfig, type TrawlConfig } from '@trawl/config';
@@ -19,7 +19,7 @@ export interface ServiceDefinition {
   name: 'gateway' | 'scheduler' | 'scraper' | 'aggregator';
   port: (config: TrawlConfig) => number;
   host?: (config: TrawlConfig) => string;
-  module: (config: TrawlConfig, log: Log) => Type<unknown> | Promise<Type<unknown>>;
+  module: (config: TrawlConfig, log: Log) => Type<unknown> | DynamicModule;
   configure?: (app: NestExpressApplication, config: TrawlConfig) => void;
 }
 
@@ -53,7 +53,7 @@ export async function bootService(definition: ServiceDefinition): Promise<INestA
   const log = createLogger(definition.name, config.LOG_LEVEL);
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));
 
-  const module = await definition.module(config, log);
+  const module = definition.module(config, log);
   const app = await NestFactory.create<NestExpressApplication>(module, {
     logger: new NestPinoLogger(log.child({ component: 'nest' })),
     bodyParser: false,

@@ -7,7 +7,8 @@ export function silenceKafkajsTimeoutWarning(): void {
   process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
     const options = rest[0];
     const type = typeof options === 'string' ? options : (options as { type?: string } | undefined)?.type;
-    if (type === 'TimeoutNegativeWarning' || (warning instanceof Error && warning.name === 'TimeoutNegativeWarning')) return;
+    if (type === 'TimeoutNegativeWarning' || (warning instanceof Error && warning.name === 'TimeoutNegativeWarning'))
+      return;
     emitWarning(warning, ...rest);
   }) as typeof process.emitWarning;
 }

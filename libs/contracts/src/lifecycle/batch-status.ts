@@ -28,7 +28,7 @@ export interface DomainCounts {
  */
 export function batchStatusFor(counts: DomainCounts, started: boolean, cancelRequested: boolean): BatchStatus {
   const ended = counts.succeeded + counts.failed + counts.cancelled;
-  if (ended < counts.total) return started ? 'running' : cancelRequested && ended > 0 ? 'running' : 'pending';
+  if (ended < counts.total) return started || ended > 0 ? 'running' : 'pending';
   if (cancelRequested) return 'cancelled';
   if (counts.succeeded === counts.total) return 'complete';
   if (counts.failed === counts.total) return 'failed';

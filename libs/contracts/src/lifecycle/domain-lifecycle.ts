@@ -72,7 +72,8 @@ export function evolveDomain(view: DomainView, event: BatchEvent, context: Batch
     case 'batch.cancel-requested':
       // No new attempt starts: never-queued domains and domains waiting for a retry end here;
       // queued and running attempts finish.
-      if (view.status === 'pending' || view.awaitingRetry) return { ...view, status: 'cancelled', awaitingRetry: false };
+      if (view.status === 'pending' || view.awaitingRetry)
+        return { ...view, status: 'cancelled', awaitingRetry: false };
       return view;
     case 'batch.requested':
     case 'batch.started':

@@ -1,7 +1,7 @@
 import { SetMetadata } from '@nestjs/common';
-import { type MessageType, type TopicRole } from '@trawl/contracts';
+import { type TrawlConfig } from '@trawl/config';
+import { type AnyMessage, type MessageType, type TopicRole } from '@trawl/contracts';
 import { type DeliveryInfo } from './message-consumer';
-import { type AnyMessage } from '@trawl/contracts';
 
 export const CONSUMES_METADATA = 'trawl:consumes';
 
@@ -10,7 +10,8 @@ export interface ConsumesOptions {
   group: string;
   topics: TopicRole[];
   types: readonly MessageType[];
-  concurrency?: number;
+  /** Messages of one partition handled at once (default 1: in order); may depend on config. */
+  concurrency?: number | ((config: TrawlConfig) => number);
   partitionsConsumedConcurrently?: number;
   sessionTimeoutMs?: number;
 }

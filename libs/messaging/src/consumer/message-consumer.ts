@@ -256,7 +256,13 @@ export class MessageConsumer {
   private async handleWithRetries(message: AnyMessage, delivery: DeliveryInfo, raw: KafkaMessage): Promise<Outcome> {
     const { name, maxAttempts, handle } = this.options;
     const stopTimer = handlerSeconds.startTimer({ consumer: name, type: message.type });
-    const fields = { consumer: name, type: message.type, message_id: message.id, batch_id: message.batch_id, ...delivery };
+    const fields = {
+      consumer: name,
+      type: message.type,
+      message_id: message.id,
+      batch_id: message.batch_id,
+      ...delivery,
+    };
     let failures = 0;
     for (;;) {
       try {
@@ -276,7 +282,10 @@ export class MessageConsumer {
         }
         if (isInfrastructureError(error)) {
           const wait = backoffMs(Math.min(failures + 1, 7));
-          this.log.warn({ ...fields, err: error, retry_in_ms: Math.round(wait) }, 'a dependency is unavailable; retrying');
+          this.log.warn(
+            { ...fields, err: error, retry_in_ms: Math.round(wait) },
+            'a dependency is unavailable; retrying',
+          );
           messagesConsumed.inc({ consumer: name, type: message.type, outcome: 'retried' });
           await sleep(wait);
           continue;
@@ -294,7 +303,10 @@ export class MessageConsumer {
           return 'dead_lettered';
         }
         const wait = backoffMs(failures);
-        this.log.warn({ ...fields, err: error, attempt: failures, retry_in_ms: Math.round(wait) }, 'handler failed; retrying');
+        this.log.warn(
+          { ...fields, err: error, attempt: failures, retry_in_ms: Math.round(wait) },
+          'handler failed; retrying',
+        );
         messagesConsumed.inc({ consumer: name, type: message.type, outcome: 'retried' });
         await sleep(wait);
       }

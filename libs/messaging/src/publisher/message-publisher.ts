@@ -96,7 +96,10 @@ export class MessagePublisher {
       await Promise.race([
         send,
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new PublishError(`Kafka did not acknowledge within ${timeoutMs} ms`)), timeoutMs);
+          timer = setTimeout(
+            () => reject(new PublishError(`Kafka did not acknowledge within ${timeoutMs} ms`)),
+            timeoutMs,
+          );
         }),
       ]);
     } catch (error) {
@@ -130,7 +133,10 @@ async function withTimeout<T>(promise: Promise<T>, timeoutMs: number, onSettle: 
     return await Promise.race([
       promise,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new PublishError(`Kafka unreachable: no connection within ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(
+          () => reject(new PublishError(`Kafka unreachable: no connection within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
       }),
     ]);
   } finally {

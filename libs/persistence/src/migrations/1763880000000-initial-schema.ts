@@ -32,7 +32,9 @@ export class InitialSchema1763880000000 implements MigrationInterface {
         cancel_requested_at timestamptz
       )`);
     await db.query(`create index batches_tenant_created_idx on batches (tenant, created_at desc, id desc)`);
-    await db.query(`create index batches_tenant_status_created_idx on batches (tenant, status, created_at desc, id desc)`);
+    await db.query(
+      `create index batches_tenant_status_created_idx on batches (tenant, status, created_at desc, id desc)`,
+    );
 
     await db.query(`
       create table batch_domains (
@@ -97,6 +99,7 @@ export class InitialSchema1763880000000 implements MigrationInterface {
         max_attempts integer not null,
         next_ordinal integer not null default 0,
         in_flight integer not null default 0,
+        ended integer not null default 0,
         started boolean not null default false,
         cancel_requested boolean not null default false,
         finished boolean not null default false,

@@ -1,0 +1,35 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { type DataSource } from 'typeorm';
+import { ConfigModule, type TrawlConfig } from '@trawl/config';
+import { MessagingModule, MessagingRuntime } from '@trawl/messaging';
+import { DATA_SOURCE, PersistenceModule } from '@trawl/persistence';
+import { databaseCheck, HealthController, kafkaCheck, READINESS_CHECKS } from '@trawl/service';
+import { type Log, TelemetryModule } from '@trawl/telemetry';
+import { BatchEventsProjectionHandler } from './projection/batch-events.handler';
+
+@Module({})
+export class AggregatorModule {
+  static forRoot(config: TrawlConfig, log: Log): DynamicModule {
+    return {
+      module: AggregatorModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        TelemetryModule.forRoot(log),
+        PersistenceModule.forRoot({ applicationName: 'trawl-aggregator' }),
+        MessagingModule.forRoot({ clientId: 'trawl-aggregator' }),
+      ],
+      controllers: [HealthController],
+      providers: [
+        BatchEventsProjectionHandler,
+        {
+          provide: READINESS_CHECKS,
+          inject: [DATA_SOURCE, MessagingRuntime],
+          useFactory: (dataSource: DataSource, messaging: MessagingRuntime) => [
+            databaseCheck(dataSource),
+            kafkaCheck(messaging),
+          ],
+        },
+      ],
+    };
+  }
+}

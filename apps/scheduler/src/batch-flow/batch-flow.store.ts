@@ -1,0 +1,168 @@
+import { type EntityManager } from 'typeorm';
+import { type DomainStatus, type ScrapeError } from '@trawl/contracts';
+import { type FlowBatch, type FlowDomain } from './batch-flow.state';
+
+interface BatchRow {
+  batch_id: string;
+  tenant: string;
+  total: number;
+  max_concurrent: number;
+  max_pages: number;
+  max_attempts: number;
+  next_ordinal: number;
+  in_flight: number;
+  ended: number;
+  started: boolean;
+  cancel_requested: boolean;
+  finished: boolean;
+  trace_headers: Record<string, string>;
+}
+
+interface DomainRow {
+  ordinal: number;
+  domain: string;
+  status: DomainStatus;
+  attempt: number;
+  awaiting_retry: boolean;
+  last_error: ScrapeError | null;
+  dispatched_attempt: number;
+  due_at: Date | null;
+}
+
+export interface StoredBatch {
+  batch: FlowBatch;
+  traceHeaders: Record<string, string>;
+}
+
+const DOMAIN_COLUMNS = 'ordinal, domain, status, attempt, awaiting_retry, last_error, dispatched_attempt, due_at';
+
+function toDomain(row: DomainRow): FlowDomain {
+  return {
+    ordinal: row.ordinal,
+    domain: row.domain,
+    view: { status: row.status, attempt: row.attempt, awaitingRetry: row.awaiting_retry, lastError: row.last_error },
+    dispatchedAttempt: row.dispatched_attempt,
+    dueAt: row.due_at,
+  };
+}
+
+/** The scheduler's durable state (scheduler_batches, scheduler_domains): all SQL lives here. */
+export class BatchFlowStore {
+  constructor(private readonly em: EntityManager) {}
+
+  /** Stores a new batch with its domains, all pending. False if it was stored before. */
+  async insert(batch: FlowBatch, domains: string[], traceHeaders: Record<string, string>): Promise<boolean> {
+    const inserted: unknown[] = await this.em.query(
+      `insert into scheduler_batches (batch_id, tenant, total, max_concurrent, max_pages, max_attempts, trace_headers)
+       values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing returning batch_id`,
+      [batch.batchId, batch.tenant, batch.total, batch.maxConcurrent, batch.maxPages, batch.maxAttempts, traceHeaders],
+    );
+    if (inserted.length === 0) return false;
+    await this.em.query(
+      `insert into scheduler_domains (batch_id, ordinal, domain, status)
+       select $1, t.ordinal - 1, t.domain, 'pending' from unnest($2::text[]) with ordinality as t(domain, ordinal)`,
+      [batch.batchId, domains],
+    );
+    return true;
+  }
+
+  /** The batch, locked for this transaction (events and timers of one batch never interleave). */
+  async lock(batchId: string): Promise<StoredBatch | undefined> {
+    const rows: BatchRow[] = await this.em.query(`select * from scheduler_batches where batch_id = $1 for update`, [
+      batchId,
+    ]);
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      batch: {
+        batchId: row.batch_id,
+        tenant: row.tenant,
+        total: row.total,
+        maxConcurrent: row.max_concurrent,
+        maxPages: row.max_pages,
+        maxAttempts: row.max_attempts,
+        nextOrdinal: row.next_ordinal,
+        inFlight: row.in_flight,
+        ended: row.ended,
+        started: row.started,
+        cancelRequested: row.cancel_requested,
+        finished: row.finished,
+      },
+      traceHeaders: row.trace_headers,
+    };
+  }
+
+  async domainsNamed(batchId: string, names: string[]): Promise<FlowDomain[]> {
+    return this.select(`batch_id = $1 and domain = any($2::text[])`, [batchId, names]);
+  }
+
+  /** The next pending domains, for release: at most `count` from `fromOrdinal`. */
+  async window(batchId: string, fromOrdinal: number, count: number): Promise<FlowDomain[]> {
+    return this.select(`batch_id = $1 and ordinal >= $2 and ordinal < $3`, [batchId, fromOrdinal, fromOrdinal + count]);
+  }
+
+  /** Domains a cancel can still stop: never queued in the log, or waiting for a retry. */
+  async cancellable(batchId: string): Promise<FlowDomain[]> {
+    return this.select(`batch_id = $1 and (status = 'pending' or awaiting_retry)`, [batchId]);
+  }
+
+  async due(batchId: string, now: Date): Promise<FlowDomain[]> {
+    return this.select(`batch_id = $1 and due_at <= $2`, [batchId, now]);
+  }
+
+  private async select(where: string, params: unknown[]): Promise<FlowDomain[]> {
+    const rows: DomainRow[] = await this.em.query(
+      `select ${DOMAIN_COLUMNS} from scheduler_domains where ${where}`,
+      params,
+    );
+    return rows.map(toDomain);
+  }
+
+  async save(batch: FlowBatch, domains: FlowDomain[]): Promise<void> {
+    await this.em.query(
+      `update scheduler_batches set next_ordinal = $2, in_flight = $3, ended = $4, started = $5,
+         cancel_requested = $6, finished = $7 where batch_id = $1`,
+      [
+        batch.batchId,
+        batch.nextOrdinal,
+        batch.inFlight,
+        batch.ended,
+        batch.started,
+        batch.cancelRequested,
+        batch.finished,
+      ],
+    );
+    if (batch.finished) {
+      // Nothing more will happen to these domains; the batch row stays to recognise late events.
+      await this.em.query(`delete from scheduler_domains where batch_id = $1`, [batch.batchId]);
+      return;
+    }
+    if (domains.length === 0) return;
+    await this.em.query(
+      `update scheduler_domains d set status = u.status, attempt = u.attempt, awaiting_retry = u.awaiting_retry,
+         last_error = u.last_error, dispatched_attempt = u.dispatched_attempt, due_at = u.due_at
+       from unnest($2::int[], $3::text[], $4::int[], $5::boolean[], $6::jsonb[], $7::int[], $8::timestamptz[])
+         as u(ordinal, status, attempt, awaiting_retry, last_error, dispatched_attempt, due_at)
+       where d.batch_id = $1 and d.ordinal = u.ordinal`,
+      [
+        batch.batchId,
+        domains.map((d) => d.ordinal),
+        domains.map((d) => d.view.status),
+        domains.map((d) => d.view.attempt),
+        domains.map((d) => d.view.awaitingRetry),
+        domains.map((d) => (d.view.lastError ? JSON.stringify(d.view.lastError) : null)),
+        domains.map((d) => d.dispatchedAttempt),
+        domains.map((d) => d.dueAt),
+      ],
+    );
+  }
+
+  /** Batches with a timer due, oldest first. */
+  async batchesWithDueTimers(now: Date, limit: number): Promise<string[]> {
+    const rows: { batch_id: string }[] = await this.em.query(
+      `select batch_id from scheduler_domains where due_at <= $1 group by batch_id order by min(due_at) limit $2`,
+      [now, limit],
+    );
+    return rows.map((row) => row.batch_id);
+  }
+}

@@ -1,0 +1,39 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { type DataSource } from 'typeorm';
+import { ConfigModule, type TrawlConfig } from '@trawl/config';
+import { MessagingModule, MessagingRuntime } from '@trawl/messaging';
+import { DATA_SOURCE, PersistenceModule } from '@trawl/persistence';
+import { databaseCheck, HealthController, kafkaCheck, READINESS_CHECKS } from '@trawl/service';
+import { type Log, TelemetryModule } from '@trawl/telemetry';
+import { BatchEventsHandler } from './batch-flow/batch-events.handler';
+import { BatchFlowService } from './batch-flow/batch-flow.service';
+import { TimerLoopService } from './batch-flow/timer-loop.service';
+
+@Module({})
+export class SchedulerModule {
+  static forRoot(config: TrawlConfig, log: Log): DynamicModule {
+    return {
+      module: SchedulerModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        TelemetryModule.forRoot(log),
+        PersistenceModule.forRoot({ applicationName: 'trawl-scheduler' }),
+        MessagingModule.forRoot({ clientId: 'trawl-scheduler' }),
+      ],
+      controllers: [HealthController],
+      providers: [
+        BatchFlowService,
+        BatchEventsHandler,
+        TimerLoopService,
+        {
+          provide: READINESS_CHECKS,
+          inject: [DATA_SOURCE, MessagingRuntime],
+          useFactory: (dataSource: DataSource, messaging: MessagingRuntime) => [
+            databaseCheck(dataSource),
+            kafkaCheck(messaging),
+          ],
+        },
+      ],
+    };
+  }
+}

@@ -1,0 +1,135 @@
+import os from 'node:os';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { type AnyMessage, createMessage, type MessageOf } from '@trawl/contracts';
+import { TRAWL_CONFIG, type TrawlConfig } from '@trawl/config';
+import { Consumes, type MessageHandlerProvider, MessagePublisher } from '@trawl/messaging';
+import { TRAWL_VERSION } from '@trawl/service';
+import { inSpan, LOG, type Log, TrawlAttribute } from '@trawl/telemetry';
+import { CrawlError, crawlDomain, type CrawlOptions, type HostResolver } from '../crawl';
+import { CrawlSlots } from './crawl-slots';
+
+export const HOST_RESOLVER = Symbol('HOST_RESOLVER');
+
+/**
+ * Crawls one domain per command and reports the attempt: domain.started, then domain.scraped or
+ * domain.failed with the error's class and retry flag. The consumer heartbeats while a crawl
+ * runs, so a crawl longer than the session timeout causes no rebalance or redelivery.
+ */
+@Injectable()
+@Consumes({
+  group: 'scraper',
+  topics: ['domainCommands'],
+  types: ['domain.scrape'],
+  concurrency: (config) => config.SCRAPER_CONCURRENCY,
+  partitionsConsumedConcurrently: 3,
+})
+export class ScrapeDomainHandler implements MessageHandlerProvider, OnModuleDestroy {
+  private readonly shutdown = new AbortController();
+  private readonly slots: CrawlSlots;
+  private readonly scraperId = `${os.hostname()}-${process.pid}`;
+
+  constructor(
+    private readonly publisher: MessagePublisher,
+    @Inject(TRAWL_CONFIG) private readonly config: TrawlConfig,
+    @Inject(HOST_RESOLVER) private readonly resolver: HostResolver,
+    @Inject(LOG) private readonly log: Log,
+  ) {
+    this.slots = new CrawlSlots(config.SCRAPER_CONCURRENCY);
+  }
+
+  onModuleDestroy(): void {
+    // In-flight crawls stop; their commands stay uncommitted and go to another scraper.
+    this.shutdown.abort();
+  }
+
+  async handle(message: AnyMessage): Promise<void> {
+    if (message.type !== 'domain.scrape') return;
+    await this.slots.run(() =>
+      inSpan(
+        'scrape domain',
+        {
+          attributes: {
+            [TrawlAttribute.batchId]: message.batch_id,
+            [TrawlAttribute.domain]: message.data.domain,
+            [TrawlAttribute.attempt]: message.data.attempt,
+          },
+        },
+        () => this.scrape(message),
+      ),
+    );
+  }
+
+  private async scrape(command: MessageOf<'domain.scrape'>): Promise<void> {
+    const { domain, attempt, dispatch_id, max_pages } = command.data;
+    const startedAt = new Date();
+    const base = { tenant: command.tenant, batchId: command.batch_id };
+    await this.publisher.publish([
+      createMessage({
+        ...base,
+        type: 'domain.started',
+        data: { domain, attempt, dispatch_id, started_at: startedAt.toISOString(), scraper_id: this.scraperId },
+      }),
+    ]);
+    let outcome: AnyMessage;
+    try {
+      const result = await crawlDomain(domain, this.crawlOptions(max_pages));
+      outcome = createMessage({
+        ...base,
+        type: 'domain.scraped',
+        data: {
+          domain,
+          attempt,
+          dispatch_id,
+          started_at: startedAt.toISOString(),
+          finished_at: new Date().toISOString(),
+          pages: result.pages,
+          extraction: result.extraction,
+        },
+      });
+    } catch (error) {
+      if (this.shutdown.signal.aborted) throw error;
+      const known = error instanceof CrawlError;
+      if (!known) this.log.error({ err: error, domain, batch_id: command.batch_id }, 'crawl failed unexpectedly');
+      outcome = createMessage({
+        ...base,
+        type: 'domain.failed',
+        data: {
+          domain,
+          attempt,
+          dispatch_id,
+          started_at: startedAt.toISOString(),
+          finished_at: new Date().toISOString(),
+          error: known
+            ? { class: error.errorClass, message: error.message.slice(0, 2000), retryable: error.retryable }
+            : { class: 'internal', message: String((error as Error).message ?? error).slice(0, 2000), retryable: false },
+          pages: known ? error.pages : [],
+        },
+      });
+    }
+    await this.publisher.publish([outcome]);
+    this.log.info(
+      {
+        batch_id: command.batch_id,
+        domain,
+        attempt,
+        outcome: outcome.type,
+        pages: 'pages' in outcome.data ? outcome.data.pages.length : 0,
+        duration_ms: Date.now() - startedAt.getTime(),
+      },
+      'domain crawled',
+    );
+  }
+
+  private crawlOptions(maxPages: number): CrawlOptions {
+    return {
+      maxPages,
+      userAgent: `Trawl/${TRAWL_VERSION} (+${this.config.TRAWL_USER_AGENT_URL})`,
+      pageTimeoutMs: this.config.SCRAPER_PAGE_TIMEOUT_MS,
+      domainTimeoutMs: this.config.SCRAPER_DOMAIN_TIMEOUT_MS,
+      maxPageBytes: this.config.SCRAPER_MAX_PAGE_BYTES,
+      politenessDelayMs: this.config.SCRAPER_POLITENESS_DELAY_MS,
+      resolver: this.resolver,
+      signal: this.shutdown.signal,
+    };
+  }
+}

@@ -1,0 +1,42 @@
+// Compiles the TypeScript (tsc, incremental, then path aliases rewritten) when sources are newer
+// than the last build. Used by `npm start` and `npm test` so each does its own setup.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from './stack/settings.mjs';
+
+const stamp = path.join(repoRoot, 'dist', '.build-stamp');
+const sources = ['apps', 'libs', 'test/fixture-web', 'bench', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
+
+function newestMtime(target) {
+  const full = path.join(repoRoot, target);
+  if (!fs.existsSync(full)) return 0;
+  const stat = fs.statSync(full);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of fs.readdirSync(full, { withFileTypes: true })) {
+    newest = Math.max(newest, newestMtime(path.join(target, entry.name)));
+  }
+  return newest;
+}
+
+export function buildIfNeeded() {
+  const built = fs.existsSync(stamp) ? fs.statSync(stamp).mtimeMs : 0;
+  if (built > 0 && sources.every((source) => newestMtime(source) < built)) return;
+  const started = Date.now();
+  process.stderr.write('building (tsc)...\n');
+  for (const [command, args] of [
+    ['tsc', ['-p', 'tsconfig.build.json']],
+    ['tsc-alias', ['-p', 'tsconfig.build.json']],
+  ]) {
+    const result = spawnSync(path.join(repoRoot, 'node_modules', '.bin', command), args, { cwd: repoRoot, stdio: 'inherit' });
+    if (result.status !== 0) {
+      process.stderr.write(`build failed: ${command} exited with ${result.status}\n`);
+      process.exit(1);
+    }
+  }
+  fs.writeFileSync(stamp, new Date().toISOString());
+  process.stderr.write(`built in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) buildIfNeeded();

@@ -1,0 +1,174 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { stackEnv, uniqueName } from './stack-env';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+export type ServiceName = 'gateway' | 'scheduler' | 'scraper' | 'aggregator';
+const ALL: ServiceName[] = ['aggregator', 'scheduler', 'scraper', 'gateway'];
+const root = path.resolve(__dirname, '../..');
+const run = promisify(execFile);
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  output: string[];
+}
+
+/**
+ * Trawl's four services as real processes (from dist/, built by `npm test`) on the real stack,
+ * with a database and a topic prefix of their own, so specs never interfere.
+ */
+export class TrawlUnderTest {
+  readonly processes = new Map<ServiceName, Running>();
+  private stopped = false;
+
+  private constructor(
+    readonly label: string,
+    readonly db: TestDatabase,
+    readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  static async start(label: string, options: { env?: Record<string, string>; services?: ServiceName[] } = {}) {
+    const stack = stackEnv();
+    const db = await createTestDatabase(label);
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      KAFKA_BROKERS: stack.KAFKA_BROKERS,
+      DATABASE_URL: db.url,
+      OTEL_EXPORTER_OTLP_ENDPOINT: stack.OTEL_EXPORTER_OTLP_ENDPOINT,
+      TRAWL_TOPIC_PREFIX: `${uniqueName(label)}.`,
+      TRAWL_TOPIC_PARTITIONS: '3',
+      GATEWAY_PORT: '0',
+      SCHEDULER_PORT: '0',
+      SCRAPER_PORT: '0',
+      AGGREGATOR_PORT: '0',
+      SCRAPER_POLITENESS_DELAY_MS: '0',
+      LOG_LEVEL: 'info',
+      ...options.env,
+    };
+    const trawl = new TrawlUnderTest(label, db, env);
+    try {
+      await Promise.all((options.services ?? ALL).map((name) => trawl.launch(name)));
+    } catch (error) {
+      await trawl.stop();
+      throw error;
+    }
+    return trawl;
+  }
+
+  get gatewayUrl(): string {
+    const gateway = this.processes.get('gateway');
+    if (!gateway) throw new Error('the gateway is not running');
+    return gateway.url;
+  }
+
+  get topicPrefix(): string {
+    return this.env.TRAWL_TOPIC_PREFIX!;
+  }
+
+  /** Starts a service and resolves with its base URL once it listens and is ready. */
+  async launch(name: ServiceName, extraEnv: Record<string, string> = {}): Promise<string> {
+    const child = spawn(process.execPath, ['--enable-source-maps', path.join(root, `dist/apps/${name}/src/main.js`)], {
+      env: { ...this.env, ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output: string[] = [];
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${output.slice(-30).join('\n')}`)), 60_000);
+      const onLine = (chunk: Buffer) => {
+        for (const line of chunk.toString().split('\n')) {
+          if (!line) continue;
+          output.push(line);
+          if (output.length > 2000) output.shift();
+          if (line.includes(`"${name} listening"`)) {
+            const parsed = JSON.parse(line) as { url: string };
+            clearTimeout(timer);
+            resolve(parsed.url);
+          }
+        }
+      };
+      child.stdout!.on('data', onLine);
+      child.stderr!.on('data', onLine);
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`${name} exited (${signal ?? code}) while starting:\n${output.slice(-30).join('\n')}`));
+      });
+    });
+    this.processes.set(name, { child, url, output });
+    await this.waitReady(name, url);
+    return url;
+  }
+
+  private async waitReady(name: ServiceName, url: string): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    let last = '';
+    while (Date.now() < deadline) {
+      try {
+        const response = await fetch(`${url}/health/ready`);
+        last = await response.text();
+        if (response.ok) return;
+      } catch (error) {
+        last = (error as Error).message;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`${name} not ready: ${last}`);
+  }
+
+  /** Kills a service the hard way (SIGKILL: no shutdown hooks, nothing flushed). */
+  async kill(name: ServiceName): Promise<void> {
+    const running = this.processes.get(name);
+    if (!running) return;
+    this.processes.delete(name);
+    const exited = new Promise((resolve) => running.child.once('exit', resolve));
+    running.child.kill('SIGKILL');
+    await exited;
+  }
+
+  logs(name: ServiceName): string[] {
+    return this.processes.get(name)?.output ?? [];
+  }
+
+  /** Creates an API key through the real CLI. */
+  async apiKey(tenant: string): Promise<string> {
+    const { stdout } = await run(process.execPath, [path.join(root, 'dist/apps/cli/src/main.js'), 'keys', 'create', '--tenant', tenant, '--json'], {
+      env: this.env,
+    });
+    return (JSON.parse(stdout) as { key: string }).key;
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await Promise.all(
+      [...this.processes.values()].map(
+        ({ child }) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+            child.once('exit', () => {
+              clearTimeout(force);
+              resolve();
+            });
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+    this.processes.clear();
+    await this.db.drop().catch(() => undefined);
+  }
+}
+
+/** A small HTTP client for the gateway with an API key. */
+export function apiClient(baseUrl: string, key: string) {
+  return async <T = unknown>(method: string, route: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${baseUrl}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as T };
+  };
+}
