@@ -6,7 +6,7 @@ import path from 'node:path';
 import { repoRoot } from './stack/settings.mjs';
 
 const stamp = path.join(repoRoot, 'dist', '.build-stamp');
-const sources = ['apps', 'libs', 'test/fixture-web', 'bench', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
+const sources = ['apps', 'libs', 'test/fixture-web', 'test/support', 'bench', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
 
 function newestMtime(target) {
   const full = path.join(repoRoot, target);

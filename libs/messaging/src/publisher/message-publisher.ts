@@ -1,4 +1,4 @@
-import { CompressionTypes, type Kafka, type Message, type Producer } from 'kafkajs';
+import { CompressionTypes, type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 import { type AnyMessage, encodeMessage, MessageHeader, messageKey, Messages, topicName } from '@trawl/contracts';
 import { injectTraceHeaders, type Log, messagesPublished } from '@trawl/telemetry';
 
@@ -33,6 +33,7 @@ export class MessagePublisher {
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
         retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 3000 },
       });
       producer.on(producer.events.DISCONNECT, () => {

@@ -1,0 +1,85 @@
+import { startFixtureWeb, type FixtureWeb } from '../fixture-web/fixture-web.server';
+import { eventually } from '../support/eventually';
+import { apiClient, TrawlUnderTest } from '../support/trawl-services';
+
+jest.setTimeout(240_000);
+
+interface Doc {
+  status: string;
+  completed_domains: number;
+  failed_domains: number;
+  cancelled_domains: number;
+  domain_statuses: Record<string, string>;
+}
+
+describe('when a service dies mid-batch', () => {
+  let web: FixtureWeb;
+  let trawl: TrawlUnderTest | undefined;
+
+  beforeAll(async () => {
+    web = await startFixtureWeb({ hostIdleMs: 0 });
+  });
+
+  afterEach(async () => {
+    await trawl?.stop();
+    trawl = undefined;
+  });
+
+  afterAll(async () => {
+    await web?.close();
+  });
+
+  it('a scheduler killed and started again neither loses nor re-dispatches finished domains', async () => {
+    trawl = await TrawlUnderTest.start('sched-restart', { env: { TRAWL_RESOLVE: web.resolveSpec() } });
+    const api = apiClient(trawl.gatewayUrl, await trawl.apiKey('acme'));
+    const domains = Array.from({ length: 12 }, (_, i) => `sr--d250-s${i}.slow.fixture.test`);
+    const created = await api<{ batch_id: string }>('POST', '/api/v1/batches', { domains, max_pages: 1, max_concurrent_jobs: 2 });
+    expect(created.status).toBe(202);
+    const status = () => api<Doc>('GET', `/api/v1/batches/${created.body.batch_id}`);
+
+    const finishedBeforeKill = await eventually(async () => {
+      const { body } = await status();
+      expect(body.completed_domains).toBeGreaterThanOrEqual(3);
+      return Object.entries(body.domain_statuses)
+        .filter(([, s]) => s === 'succeeded')
+        .map(([domain]) => domain);
+    });
+    await trawl.kill('scheduler');
+    await trawl.launch('scheduler');
+
+    const doc = await eventually(
+      async () => {
+        const { body } = await status();
+        expect(body.status).toBe('complete');
+        return body;
+      },
+      { timeoutMs: 120_000, intervalMs: 250 },
+    );
+    expect(doc.completed_domains).toBe(12);
+    // Every finished domain was crawled exactly once: one robots.txt and one page request.
+    for (const domain of finishedBeforeKill) expect(web.stats.requestsFor(domain)).toBe(2);
+    for (const domain of domains) expect(web.stats.requestsFor(domain)).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a crawl longer than the consumer session timeout is not redelivered', async () => {
+    trawl = await TrawlUnderTest.start('long-crawl', {
+      env: { TRAWL_RESOLVE: web.resolveSpec(), KAFKA_SESSION_TIMEOUT_MS: '6000', SCRAPER_PAGE_TIMEOUT_MS: '20000' },
+    });
+    const api = apiClient(trawl.gatewayUrl, await trawl.apiKey('acme'));
+    // robots.txt, the page and its sitemap each take 4 s: about 12 s, twice the session timeout.
+    const domain = 'lc--d4000-long.slow.fixture.test';
+    const created = await api<{ batch_id: string }>('POST', '/api/v1/batches', { domains: [domain], max_pages: 1 });
+    const doc = await eventually(
+      async () => {
+        const { body } = await api<Doc>('GET', `/api/v1/batches/${created.body.batch_id}`);
+        expect(body.status).toBe('complete');
+        return body;
+      },
+      { timeoutMs: 90_000, intervalMs: 500 },
+    );
+    expect(doc.completed_domains).toBe(1);
+    // One crawl is robots.txt, the page and at most a sitemap: a redelivery would crawl it again.
+    expect(web.stats.requestsFor(domain)).toBeLessThanOrEqual(3);
+    expect(trawl.logs('scraper').join('\n')).not.toMatch(/rebalanc/i);
+  });
+});
