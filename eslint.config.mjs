@@ -16,7 +16,14 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/apps/*', '../../apps/**', '../../../apps/**'], message: 'No app or library may import an app: talk through @trawl/contracts on Kafka.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/apps/*', '../../apps/**', '../../../apps/**'],
+              message: 'No app or library may import an app: talk through @trawl/contracts on Kafka.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -21,7 +21,10 @@ async function main(): Promise<void> {
     const url = `${trawl.gatewayUrl}/api/v1/batches`;
     let n = 0;
     const body = () =>
-      JSON.stringify({ domains: Array.from({ length: domainsPerBatch }, (_, i) => `site${i}-${n++}.example.com`), max_pages: 5 });
+      JSON.stringify({
+        domains: Array.from({ length: domainsPerBatch }, (_, i) => `site${i}-${n++}.example.com`),
+        max_pages: 5,
+      });
     const common = {
       url,
       method: 'POST' as const,

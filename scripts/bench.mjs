@@ -11,10 +11,16 @@ const env = { ...process.env, ...stackUp() };
 const dir = path.join(repoRoot, 'dist', 'bench');
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--') && !/^\d+$/.test(a));
 let failed = false;
-for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.bench.js')).sort()) {
+for (const file of fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.js'))
+  .sort()) {
   if (only.length && !only.some((name) => file.includes(name))) continue;
   process.stdout.write(`\n=== ${file.replace(/\.js$/, '')} ===\n`);
-  const result = spawnSync(process.execPath, [path.join(dir, file), ...process.argv.slice(2)], { env, stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [path.join(dir, file), ...process.argv.slice(2)], {
+    env,
+    stdio: 'inherit',
+  });
   if (result.status !== 0) failed = true;
 }
 process.exit(failed ? 1 : 0);

@@ -6,7 +6,16 @@ import path from 'node:path';
 import { repoRoot } from './stack/settings.mjs';
 
 const stamp = path.join(repoRoot, 'dist', '.build-stamp');
-const sources = ['apps', 'libs', 'test/fixture-web', 'test/support', 'bench', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
+const sources = [
+  'apps',
+  'libs',
+  'test/fixture-web',
+  'test/support',
+  'bench',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'package-lock.json',
+];
 
 function newestMtime(target) {
   const full = path.join(repoRoot, target);
@@ -29,7 +38,10 @@ export function buildIfNeeded() {
     ['tsc', ['-p', 'tsconfig.build.json']],
     ['tsc-alias', ['-p', 'tsconfig.build.json']],
   ]) {
-    const result = spawnSync(path.join(repoRoot, 'node_modules', '.bin', command), args, { cwd: repoRoot, stdio: 'inherit' });
+    const result = spawnSync(path.join(repoRoot, 'node_modules', '.bin', command), args, {
+      cwd: repoRoot,
+      stdio: 'inherit',
+    });
     if (result.status !== 0) {
       process.stderr.write(`build failed: ${command} exited with ${result.status}\n`);
       process.exit(1);

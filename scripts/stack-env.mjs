@@ -5,9 +5,13 @@ import path from 'node:path';
 import { loadSettings, repoRoot } from './stack/settings.mjs';
 
 export function stackUp() {
-  const result = spawnSync(process.execPath, [path.join(repoRoot, 'scripts/stack/cli.mjs'), 'up'], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [path.join(repoRoot, 'scripts/stack/cli.mjs'), 'up'], {
+    stdio: 'inherit',
+  });
   if (result.status !== 0) {
-    process.stderr.write('the local stack did not come up (see above); `npm run stack -- logs` shows each part\'s log\n');
+    process.stderr.write(
+      "the local stack did not come up (see above); `npm run stack -- logs` shows each part's log\n",
+    );
     process.exit(result.status ?? 1);
   }
   return readStackEnv();

@@ -21,7 +21,10 @@ const env = { ...process.env, ...stackEnv };
 const logDir = path.join(loadSettings().stackDir, 'logs');
 fs.mkdirSync(logDir, { recursive: true });
 
-const migrate = spawnSync(process.execPath, [path.join(repoRoot, 'dist/apps/cli/src/main.js'), 'migrate'], { env, stdio: 'inherit' });
+const migrate = spawnSync(process.execPath, [path.join(repoRoot, 'dist/apps/cli/src/main.js'), 'migrate'], {
+  env,
+  stdio: 'inherit',
+});
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
 const children = new Map();
@@ -33,10 +36,14 @@ function portOf(service) {
 
 function launch(service, restarts = 0) {
   const log = fs.openSync(path.join(logDir, `${service.name}.log`), 'a');
-  const child = spawn(process.execPath, ['--enable-source-maps', path.join(repoRoot, `dist/apps/${service.name}/src/main.js`)], {
-    env,
-    stdio: ['ignore', log, log],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--enable-source-maps', path.join(repoRoot, `dist/apps/${service.name}/src/main.js`)],
+    {
+      env,
+      stdio: ['ignore', log, log],
+    },
+  );
   fs.closeSync(log);
   children.set(service.name, child);
   child.once('exit', (code, signal) => {
@@ -62,7 +69,9 @@ async function waitReady(service, timeoutMs = 120_000) {
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
-  throw new Error(`${service.name} not ready after ${timeoutMs / 1000}s; see ${path.join(logDir, `${service.name}.log`)}`);
+  throw new Error(
+    `${service.name} not ready after ${timeoutMs / 1000}s; see ${path.join(logDir, `${service.name}.log`)}`,
+  );
 }
 
 function stop() {

@@ -62,7 +62,9 @@ async function main(argv) {
           await part.up();
         } catch (error) {
           if (error instanceof ToolMissingError) throw error;
-          console.error(`${part.name}: failed to start: ${error.message}\n--- last lines of ${part.logFile} ---\n${tail(part.logFile)}`);
+          console.error(
+            `${part.name}: failed to start: ${error.message}\n--- last lines of ${part.logFile} ---\n${tail(part.logFile)}`,
+          );
           await part.down().catch(() => undefined);
           return 1;
         }
@@ -74,7 +76,9 @@ async function main(argv) {
     case 'down': {
       for (const part of parts) {
         const stopped = await part.down();
-        console.log(`${part.name.padEnd(9)} ${stopped ? 'stopped' : part.external ? 'external: left alone' : 'was not running'}`);
+        console.log(
+          `${part.name.padEnd(9)} ${stopped ? 'stopped' : part.external ? 'external: left alone' : 'was not running'}`,
+        );
       }
       return 0;
     }
@@ -85,7 +89,9 @@ async function main(argv) {
       else {
         for (const s of states) {
           const pid = s.pid ? `pid ${s.pid}` : '';
-          console.log(`${s.name.padEnd(9)} ${s.state.padEnd(10)} ${pid.padEnd(11)} ${s.where}${s.problem && s.state !== 'down' ? `  (${s.problem})` : ''}`);
+          console.log(
+            `${s.name.padEnd(9)} ${s.state.padEnd(10)} ${pid.padEnd(11)} ${s.where}${s.problem && s.state !== 'down' ? `  (${s.problem})` : ''}`,
+          );
         }
       }
       return states.every((s) => s.state === 'up' || s.state === 'external') ? 0 : 3;

@@ -11,7 +11,11 @@ export function jaegerPart(settings) {
   const { jaeger, host } = settings;
   const dir = path.join(settings.stackDir, 'jaeger');
   const binary = path.join(settings.cacheDir, `jaeger-${jaeger.version}`, 'jaeger');
-  const files = { pid: path.join(dir, 'jaeger.pid'), log: path.join(dir, 'jaeger.log'), config: path.join(dir, 'config.yaml') };
+  const files = {
+    pid: path.join(dir, 'jaeger.pid'),
+    log: path.join(dir, 'jaeger.log'),
+    config: path.join(dir, 'config.yaml'),
+  };
 
   async function build() {
     if (fs.existsSync(binary)) return;
@@ -96,7 +100,9 @@ exporters:
   }
 
   async function probe() {
-    const response = await fetch(`http://${host}:${jaeger.queryPort}/api/services`, { signal: AbortSignal.timeout(2000) });
+    const response = await fetch(`http://${host}:${jaeger.queryPort}/api/services`, {
+      signal: AbortSignal.timeout(2000),
+    });
     return response.ok;
   }
 
@@ -111,7 +117,11 @@ exporters:
     async up() {
       await build();
       writeConfig();
-      const pid = spawnDetached(binary, ['--config', files.config], { logFile: files.log, pidFile: files.pid, cwd: dir });
+      const pid = spawnDetached(binary, ['--config', files.config], {
+        logFile: files.log,
+        pidFile: files.pid,
+        cwd: dir,
+      });
       await waitUntil(probe, { timeoutMs: 60000, what: 'jaeger', isDead: () => !runningPid(files.pid) });
       return pid;
     },

@@ -62,7 +62,15 @@ function clusterDir(stackDir) {
   if (process.getuid?.() !== 0) return preferred;
   ensureUserExists();
   fs.mkdirSync(stackDir, { recursive: true });
-  const probe = spawnSync('setpriv', [`--reuid=${SERVICE_USER}`, `--regid=${SERVICE_USER}`, '--clear-groups', '--', 'test', '-x', stackDir]);
+  const probe = spawnSync('setpriv', [
+    `--reuid=${SERVICE_USER}`,
+    `--regid=${SERVICE_USER}`,
+    '--clear-groups',
+    '--',
+    'test',
+    '-x',
+    stackDir,
+  ]);
   if (probe.status === 0 || probe.error) return preferred;
   const id = createHash('sha1').update(stackDir).digest('hex').slice(0, 12);
   return path.join('/var/tmp', `trawl-postgres-${id}`);
@@ -71,7 +79,11 @@ function clusterDir(stackDir) {
 export function postgresPart(settings) {
   const { postgres: cfg, host } = settings;
   const dir = cfg.externalUrl ? path.join(settings.stackDir, 'postgres') : clusterDir(settings.stackDir);
-  const files = { pid: path.join(dir, 'postgres.pid'), log: path.join(dir, 'postgres.log'), data: path.join(dir, 'data') };
+  const files = {
+    pid: path.join(dir, 'postgres.pid'),
+    log: path.join(dir, 'postgres.log'),
+    data: path.join(dir, 'data'),
+  };
   const url = cfg.externalUrl || `postgres://${cfg.user}:${cfg.password}@${host}:${cfg.port}/${cfg.database}`;
   const adminUrl = `postgres://${cfg.user}:${cfg.password}@${host}:${cfg.port}/postgres`;
 

@@ -78,7 +78,9 @@ describe('a batch through the whole pipeline', () => {
   }
 
   it('answers pending, never 404, right after the 202', async () => {
-    const response = await api<{ batch_id: string }>('POST', '/api/v1/batches', { domains: ['first-get.ok.fixture.test'] });
+    const response = await api<{ batch_id: string }>('POST', '/api/v1/batches', {
+      domains: ['first-get.ok.fixture.test'],
+    });
     const status = await api<StatusDocument>('GET', `/api/v1/batches/${response.body.batch_id}`);
     expect(status.status).toBe(200);
     expect(['pending', 'running', 'complete']).toContain(status.body.status);
@@ -89,7 +91,13 @@ describe('a batch through the whole pipeline', () => {
     const domains = Array.from({ length: 50 }, (_, i) => `fifty${i}.ok.fixture.test`);
     const batchId = await submit(domains, { max_concurrent_jobs: 10 });
     const doc = await settled(batchId);
-    expect(doc).toMatchObject({ status: 'complete', total_domains: 50, completed_domains: 50, failed_domains: 0, cancelled_domains: 0 });
+    expect(doc).toMatchObject({
+      status: 'complete',
+      total_domains: 50,
+      completed_domains: 50,
+      failed_domains: 0,
+      cancelled_domains: 0,
+    });
     expectConsistent(doc);
     const detail = await api<{ status: string; pages: { title: string | null }[]; extraction: { emails: string[] } }>(
       'GET',
@@ -101,7 +109,12 @@ describe('a batch through the whole pipeline', () => {
   });
 
   it('ends partial when some sites are down, after retrying them', async () => {
-    const batchId = await submit(['p1.ok.fixture.test', 'p2.ok.fixture.test', 'p3.down.fixture.test', 'p4.down.fixture.test']);
+    const batchId = await submit([
+      'p1.ok.fixture.test',
+      'p2.ok.fixture.test',
+      'p3.down.fixture.test',
+      'p4.down.fixture.test',
+    ]);
     const doc = await settled(batchId);
     expect(doc).toMatchObject({ status: 'partial', completed_domains: 2, failed_domains: 2, cancelled_domains: 0 });
     expectConsistent(doc);
@@ -149,7 +162,11 @@ describe('a batch through the whole pipeline', () => {
   it('changes nothing when an event is delivered twice', async () => {
     const batchId = await submit(['dup1.ok.fixture.test', 'dup2.ok.fixture.test']);
     const before = await settled(batchId);
-    const kafka = new Kafka({ clientId: 'e2e-dup', brokers: stackEnv().KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      clientId: 'e2e-dup',
+      brokers: stackEnv().KAFKA_BROKERS.split(','),
+      logLevel: logLevel.NOTHING,
+    });
     const consumer = kafka.consumer({ groupId: `${trawl.topicPrefix}e2e-dup` });
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await Promise.all([consumer.connect(), producer.connect()]);
@@ -157,7 +174,11 @@ describe('a batch through the whole pipeline', () => {
     const replayed: string[] = [];
     try {
       await consumer.subscribe({ topic, fromBeginning: true });
-      const ofBatch: { key: Buffer | null; value: Buffer | null; headers: Record<string, Buffer | string | undefined> }[] = [];
+      const ofBatch: {
+        key: Buffer | null;
+        value: Buffer | null;
+        headers: Record<string, Buffer | string | undefined>;
+      }[] = [];
       await new Promise<void>((resolve) => {
         void consumer.run({
           eachMessage: async ({ message }) => {
@@ -165,7 +186,8 @@ describe('a batch through the whole pipeline', () => {
             if (event.batch_id !== batchId) return;
             ofBatch.push({ key: message.key, value: message.value, headers: message.headers as never });
             replayed.push(event.type);
-            if (event.type === 'domain.scraped' && replayed.filter((t) => t === 'domain.scraped').length === 2) resolve();
+            if (event.type === 'domain.scraped' && replayed.filter((t) => t === 'domain.scraped').length === 2)
+              resolve();
             await Promise.resolve();
           },
         });
@@ -174,7 +196,9 @@ describe('a batch through the whole pipeline', () => {
     } finally {
       await Promise.all([consumer.disconnect(), producer.disconnect()]);
     }
-    expect(replayed).toEqual(expect.arrayContaining(['batch.requested', 'batch.started', 'domain.queued', 'domain.scraped']));
+    expect(replayed).toEqual(
+      expect.arrayContaining(['batch.requested', 'batch.started', 'domain.queued', 'domain.scraped']),
+    );
     // Wait until the aggregator and the scheduler have read past the duplicates.
     const admin = kafka.admin();
     await admin.connect();
@@ -185,7 +209,9 @@ describe('a batch through the whole pipeline', () => {
           const [committed] = await admin.fetchOffsets({ groupId: `${trawl.topicPrefix}${group}`, topics: [topic] });
           for (const partition of high) {
             const offset = committed!.partitions.find((p) => p.partition === partition.partition)?.offset;
-            expect(`${group}:${partition.partition}:${offset}`).toBe(`${group}:${partition.partition}:${partition.high}`);
+            expect(`${group}:${partition.partition}:${offset}`).toBe(
+              `${group}:${partition.partition}:${partition.high}`,
+            );
           }
         }
       });

@@ -33,7 +33,11 @@ describe('when a service dies mid-batch', () => {
     trawl = await TrawlUnderTest.start('sched-restart', { env: { TRAWL_RESOLVE: web.resolveSpec() } });
     const api = apiClient(trawl.gatewayUrl, await trawl.apiKey('acme'));
     const domains = Array.from({ length: 12 }, (_, i) => `sr--d250-s${i}.slow.fixture.test`);
-    const created = await api<{ batch_id: string }>('POST', '/api/v1/batches', { domains, max_pages: 1, max_concurrent_jobs: 2 });
+    const created = await api<{ batch_id: string }>('POST', '/api/v1/batches', {
+      domains,
+      max_pages: 1,
+      max_concurrent_jobs: 2,
+    });
     expect(created.status).toBe(202);
     const status = () => api<Doc>('GET', `/api/v1/batches/${created.body.batch_id}`);
 

@@ -5,7 +5,12 @@ import path from 'node:path';
  * Where the real stack listens, for tests: the environment first, then what `npm run stack -- up`
  * wrote to .stack/stack.env, then the stack's defaults.
  */
-export function stackEnv(): { KAFKA_BROKERS: string; DATABASE_URL: string; OTEL_EXPORTER_OTLP_ENDPOINT: string; JAEGER_QUERY_URL: string } {
+export function stackEnv(): {
+  KAFKA_BROKERS: string;
+  DATABASE_URL: string;
+  OTEL_EXPORTER_OTLP_ENDPOINT: string;
+  JAEGER_QUERY_URL: string;
+} {
   const file = path.join(process.env.TRAWL_STACK_DIR ?? path.resolve(__dirname, '../../.stack'), 'stack.env');
   const fromFile: Record<string, string> = {};
   if (fs.existsSync(file)) {

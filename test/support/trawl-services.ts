@@ -86,7 +86,10 @@ export class TrawlUnderTest {
     });
     const output: string[] = [];
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${output.slice(-30).join('\n')}`)), 60_000);
+      const timer = setTimeout(
+        () => reject(new Error(`${name} did not start:\n${output.slice(-30).join('\n')}`)),
+        60_000,
+      );
       const onLine = (chunk: Buffer) => {
         for (const line of chunk.toString().split('\n')) {
           if (!line) continue;
@@ -99,8 +102,8 @@ export class TrawlUnderTest {
           }
         }
       };
-      child.stdout!.on('data', onLine);
-      child.stderr!.on('data', onLine);
+      child.stdout.on('data', onLine);
+      child.stderr.on('data', onLine);
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
         reject(new Error(`${name} exited (${signal ?? code}) while starting:\n${output.slice(-30).join('\n')}`));
@@ -143,9 +146,13 @@ export class TrawlUnderTest {
 
   /** Creates an API key through the real CLI. */
   async apiKey(tenant: string): Promise<string> {
-    const { stdout } = await run(process.execPath, [path.join(root, 'dist/apps/cli/src/main.js'), 'keys', 'create', '--tenant', tenant, '--json'], {
-      env: this.env,
-    });
+    const { stdout } = await run(
+      process.execPath,
+      [path.join(root, 'dist/apps/cli/src/main.js'), 'keys', 'create', '--tenant', tenant, '--json'],
+      {
+        env: this.env,
+      },
+    );
     return (JSON.parse(stdout) as { key: string }).key;
   }
 
@@ -176,7 +183,11 @@ export function apiClient(baseUrl: string, key: string) {
   return async <T = unknown>(method: string, route: string, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(`${baseUrl}${route}`, {
       method,
-      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
       body: body === undefined ? null : JSON.stringify(body),
     });
     const text = await response.text();

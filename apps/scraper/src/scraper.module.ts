@@ -11,7 +11,11 @@ export class ScraperModule {
   static forRoot(config: TrawlConfig, log: Log, resolver: HostResolver): DynamicModule {
     return {
       module: ScraperModule,
-      imports: [ConfigModule.forRoot(config), TelemetryModule.forRoot(log), MessagingModule.forRoot({ clientId: 'trawl-scraper' })],
+      imports: [
+        ConfigModule.forRoot(config),
+        TelemetryModule.forRoot(log),
+        MessagingModule.forRoot({ clientId: 'trawl-scraper' }),
+      ],
       controllers: [HealthController],
       providers: [
         { provide: HOST_RESOLVER, useValue: resolver },

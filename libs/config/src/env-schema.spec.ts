@@ -43,6 +43,6 @@ describe('the configuration', () => {
 
   it('treats a required variable left empty as missing', async () => {
     const { str } = await import('./env-schema');
-    expect(() => readEnv({ NAME: str() }, { NAME: '  ' })).toThrow(/NAME is required \(got "  "/);
+    expect(() => readEnv({ NAME: str() }, { NAME: '  ' })).toThrow(/NAME is required \(got " {2}"/);
   });
 });

@@ -4,11 +4,11 @@
  */
 export function silenceKafkajsTimeoutWarning(): void {
   const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;
-  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  process.emitWarning = (warning: string | Error, ...rest: unknown[]) => {
     const options = rest[0];
     const type = typeof options === 'string' ? options : (options as { type?: string } | undefined)?.type;
     if (type === 'TimeoutNegativeWarning' || (warning instanceof Error && warning.name === 'TimeoutNegativeWarning'))
       return;
     emitWarning(warning, ...rest);
-  }) as typeof process.emitWarning;
+  };
 }

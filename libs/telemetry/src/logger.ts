@@ -28,7 +28,11 @@ export class NestPinoLogger implements LoggerService {
     const stack = level === 'error' && typeof rest[0] === 'string' && rest.length > 1 ? rest[0] : undefined;
     if (message instanceof Error) this.logger[level]({ err: message, context: contextName }, message.message);
     else if (typeof message === 'object') this.logger[level]({ ...(message as object), context: contextName });
-    else this.logger[level]({ context: contextName, stack }, String(message));
+    else
+      this.logger[level](
+        { context: contextName, stack },
+        typeof message === 'string' ? message : JSON.stringify(message),
+      );
   }
   log(message: unknown, ...rest: unknown[]): void {
     this.write('info', message, rest);

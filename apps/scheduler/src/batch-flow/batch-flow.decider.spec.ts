@@ -71,7 +71,7 @@ function label(message: { type: string; data: unknown }): string {
 }
 
 const result = (domain: string, attempt: number, outcome: 'ok' | 'retryable' | 'fatal'): BatchEvent =>
-  (outcome === 'ok'
+  outcome === 'ok'
     ? createMessage({
         type: 'domain.scraped',
         tenant: 't',
@@ -99,7 +99,7 @@ const result = (domain: string, attempt: number, outcome: 'ok' | 'retryable' | '
           error: { class: 'c', message: 'm', retryable: outcome === 'retryable' },
           pages: [],
         },
-      })) as BatchEvent;
+      });
 
 const cancel = () =>
   createMessage({

@@ -101,7 +101,11 @@ export class ScrapeDomainHandler implements MessageHandlerProvider, OnModuleDest
           finished_at: new Date().toISOString(),
           error: known
             ? { class: error.errorClass, message: error.message.slice(0, 2000), retryable: error.retryable }
-            : { class: 'internal', message: String((error as Error).message ?? error).slice(0, 2000), retryable: false },
+            : {
+                class: 'internal',
+                message: String((error as Error).message ?? error).slice(0, 2000),
+                retryable: false,
+              },
           pages: known ? error.pages : [],
         },
       });

@@ -7,7 +7,7 @@ const batchId = '00000000-0000-4000-8000-000000000001';
 const now = '2026-11-23T10:00:00.000Z';
 const ctx: BatchContext = { maxAttempts: 3, cancelRequested: false };
 const ev = <T extends BatchEvent['type']>(type: T, data: Extract<BatchEvent, { type: T }>['data']) =>
-  createMessage({ type, tenant: 't', batchId, data } as never) as unknown as BatchEvent;
+  createMessage({ type, tenant: 't', batchId, data }) as unknown as BatchEvent;
 
 const queued = (attempt: number) => ev('domain.queued', { domain: 'a.com', attempt, dispatch_id: `d${attempt}` });
 const started = (attempt: number) =>

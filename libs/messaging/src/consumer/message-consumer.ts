@@ -147,13 +147,14 @@ export class MessageConsumer {
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { heartbeat, isRunning, isStale } = payload;
     const beat = setInterval(() => {
-      heartbeat().catch((error: unknown) =>
-        this.log.warn({ consumer: this.options.name, err: error }, 'heartbeat failed (a rebalance is under way)'),
-      );
+      payload
+        .heartbeat()
+        .catch((error: unknown) =>
+          this.log.warn({ consumer: this.options.name, err: error }, 'heartbeat failed (a rebalance is under way)'),
+        );
     }, HEARTBEAT_EVERY_MS);
-    const keepGoing = () => isRunning() && !isStale() && !this.stopping;
+    const keepGoing = () => payload.isRunning() && !payload.isStale() && !this.stopping;
     try {
       if (this.options.concurrency <= 1) await this.inOrder(payload, keepGoing);
       else await this.concurrently(payload, keepGoing);
@@ -163,33 +164,35 @@ export class MessageConsumer {
   }
 
   private async inOrder(payload: EachBatchPayload, keepGoing: () => boolean): Promise<void> {
-    const { batch, resolveOffset, commitOffsetsIfNecessary } = payload;
+    const { batch } = payload;
     for (const message of batch.messages) {
       if (!keepGoing()) return;
       const outcome = await this.process(batch.topic, batch.partition, message);
       if (outcome === 'stopped') return;
-      resolveOffset(message.offset);
-      await commitOffsetsIfNecessary();
+      payload.resolveOffset(message.offset);
+      await payload.commitOffsetsIfNecessary();
     }
   }
 
   /** Up to `concurrency` messages at once; offsets are resolved only as a contiguous done prefix. */
   private async concurrently(payload: EachBatchPayload, keepGoing: () => boolean): Promise<void> {
-    const { batch, resolveOffset, commitOffsetsIfNecessary } = payload;
+    const { batch } = payload;
     const messages = batch.messages;
     const done = new Set<number>();
     let next = 0;
     const advance = () => {
       let moved = false;
       while (next < messages.length && done.has(next)) {
-        resolveOffset(messages[next]!.offset);
+        payload.resolveOffset(messages[next]!.offset);
         next += 1;
         moved = true;
       }
       if (moved) {
-        commitOffsetsIfNecessary().catch((error: unknown) =>
-          this.log.warn({ consumer: this.options.name, err: error }, 'offset commit failed; will retry'),
-        );
+        payload
+          .commitOffsetsIfNecessary()
+          .catch((error: unknown) =>
+            this.log.warn({ consumer: this.options.name, err: error }, 'offset commit failed; will retry'),
+          );
       }
     };
     const running = new Set<Promise<void>>();
@@ -212,7 +215,7 @@ export class MessageConsumer {
       void task.finally(() => running.delete(task));
     }
     await Promise.all(running);
-    await commitOffsetsIfNecessary().catch(() => undefined);
+    await payload.commitOffsetsIfNecessary().catch(() => undefined);
   }
 
   private async process(topic: string, partition: number, raw: KafkaMessage): Promise<Outcome> {

@@ -83,7 +83,8 @@ class Scope {
 
   /** Reads `count` messages of a topic from the beginning with a plain kafkajs consumer. */
   async read(topic: string, count: number): Promise<KafkaMessage[]> {
-    const consumer = this.kafka.consumer({ groupId: this.group('reader') });
+    // A short fetch wait: disconnect() waits for the fetch in flight.
+    const consumer = this.kafka.consumer({ groupId: this.group('reader'), maxWaitTimeInMs: 100 });
     const received: KafkaMessage[] = [];
     await consumer.connect();
     try {

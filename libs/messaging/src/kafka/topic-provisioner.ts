@@ -39,7 +39,8 @@ export async function ensureTopics(admin: Admin, settings: TopicSettings): Promi
   } catch (error) {
     // Another service may have created some of them at the same moment.
     const { type, errors } = error as { type?: string; errors?: { type?: string }[] };
-    const raced = type === 'TOPIC_ALREADY_EXISTS' || (errors?.length && errors.every((e) => e.type === 'TOPIC_ALREADY_EXISTS'));
+    const raced =
+      type === 'TOPIC_ALREADY_EXISTS' || (errors?.length && errors.every((e) => e.type === 'TOPIC_ALREADY_EXISTS'));
     if (!raced) throw error;
   }
 }

@@ -75,7 +75,13 @@ export async function createApiKey(dataSource: DataSource, tenant: string): Prom
     [randomUUID(), tenant, hashApiKey(key), key.slice(0, DISPLAY_PREFIX_CHARS)],
   );
   const record = toRecord(rows[0]!);
-  return { key, key_id: record.key_id, tenant: record.tenant, key_prefix: record.key_prefix, created_at: record.created_at };
+  return {
+    key,
+    key_id: record.key_id,
+    tenant: record.tenant,
+    key_prefix: record.key_prefix,
+    created_at: record.created_at,
+  };
 }
 
 export async function listApiKeys(dataSource: DataSource, options: { tenant?: string } = {}): Promise<ApiKeyRecord[]> {
