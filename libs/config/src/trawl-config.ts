@@ -23,6 +23,8 @@ export const trawlEnv = {
 
   // ports (each service exposes /health and /metrics on its own)
   GATEWAY_HOST: str({ default: '127.0.0.1' }),
+  /** Where the other services' health and metrics endpoints listen. */
+  SERVICE_HOST: str({ default: '127.0.0.1' }),
   GATEWAY_PORT: int({ default: 3000, min: 0, max: 65535 }),
   SCHEDULER_PORT: int({ default: 3001, min: 0, max: 65535 }),
   SCRAPER_PORT: int({ default: 3002, min: 0, max: 65535 }),

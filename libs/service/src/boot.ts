@@ -61,7 +61,7 @@ export async function bootService(definition: ServiceDefinition): Promise<INestA
   app.enableShutdownHooks();
   definition.configure?.(app, config);
   const port = definition.port(config);
-  const host = definition.host?.(config) ?? '127.0.0.1';
+  const host = definition.host?.(config) ?? config.SERVICE_HOST;
   await app.listen(port, host);
   const address = app.getHttpServer().address() as { port: number };
   log.info({ url: `http://${host}:${address.port}` }, `${definition.name} listening`);

@@ -118,6 +118,9 @@ export class MessageConsumer {
     });
     await consumer.run({
       autoCommit: true,
+      // Commit soon after the work: every offset for long work (crawls), in small groups otherwise.
+      autoCommitInterval: 1000,
+      autoCommitThreshold: this.options.concurrency > 1 ? 1 : 20,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
       eachBatch: (payload) => this.eachBatch(payload),
