@@ -1,4 +1,6 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { type Log } from '@trawl/telemetry';
+import { TypeOrmStructuredLogger } from './typeorm-logger';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { BatchDomainEntity } from './entities/batch-domain.entity';
 import { BatchSubmissionEntity } from './entities/batch-submission.entity';
@@ -10,10 +12,13 @@ export const entities = [BatchEntity, BatchDomainEntity, PageEntity, ApiKeyEntit
 export const migrations = [InitialSchema1763880000000];
 
 /** One DataSource definition for the services, the CLI and the tests. Never `synchronize`. */
-export function dataSourceOptions(
-  databaseUrl: string,
-  options: { poolSize?: number; applicationName?: string } = {},
-): DataSourceOptions {
+export interface DataSourceSettings {
+  poolSize?: number;
+  applicationName?: string;
+  log?: Log;
+}
+
+export function dataSourceOptions(databaseUrl: string, options: DataSourceSettings = {}): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
@@ -22,17 +27,16 @@ export function dataSourceOptions(
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'all',
     synchronize: false,
-    logging: ['error', 'warn'],
+    logging: ['error', 'warn', 'migration'],
+    maxQueryExecutionTime: 1000,
+    ...(options.log ? { logger: new TypeOrmStructuredLogger(options.log.child({ component: 'typeorm' })) } : {}),
     poolSize: options.poolSize ?? 10,
     applicationName: options.applicationName ?? 'trawl',
     extra: { connectionTimeoutMillis: 5000, idleTimeoutMillis: 30000 },
   };
 }
 
-export function createDataSource(
-  databaseUrl: string,
-  options: { poolSize?: number; applicationName?: string } = {},
-): DataSource {
+export function createDataSource(databaseUrl: string, options: DataSourceSettings = {}): DataSource {
   return new DataSource(dataSourceOptions(databaseUrl, options));
 }
 

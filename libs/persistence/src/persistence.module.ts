@@ -1,6 +1,7 @@
 import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { type DataSource } from 'typeorm';
 import { TRAWL_CONFIG, type TrawlConfig } from '@trawl/config';
+import { LOG, type Log } from '@trawl/telemetry';
 import { createDataSource } from './data-source';
 
 export const DATA_SOURCE = Symbol('DATA_SOURCE');
@@ -26,11 +27,12 @@ export class PersistenceModule {
       providers: [
         {
           provide: DATA_SOURCE,
-          inject: [TRAWL_CONFIG],
-          useFactory: (config: TrawlConfig) =>
+          inject: [TRAWL_CONFIG, LOG],
+          useFactory: (config: TrawlConfig, log: Log) =>
             createDataSource(config.DATABASE_URL, {
               applicationName: options.applicationName,
               poolSize: options.poolSize ?? 10,
+              log,
             }),
         },
         DataSourceCloser,

@@ -1,4 +1,4 @@
-import { createMessage } from '../codec';
+import { randomUUID } from 'node:crypto';
 import { type BatchEvent } from '../message-map';
 import { batchStatusFor } from './batch-status';
 import { type BatchContext, type DomainView, evolveDomain, initialDomainView } from './domain-lifecycle';
@@ -6,8 +6,8 @@ import { type BatchContext, type DomainView, evolveDomain, initialDomainView } f
 const batchId = '00000000-0000-4000-8000-000000000001';
 const now = '2026-11-23T10:00:00.000Z';
 const ctx: BatchContext = { maxAttempts: 3, cancelRequested: false };
-const ev = <T extends BatchEvent['type']>(type: T, data: Extract<BatchEvent, { type: T }>['data']) =>
-  createMessage({ type, tenant: 't', batchId, data }) as unknown as BatchEvent;
+const ev = <T extends BatchEvent['type']>(type: T, data: Extract<BatchEvent, { type: T }>['data']): BatchEvent =>
+  ({ id: randomUUID(), type, version: 1, time: now, tenant: 't', batch_id: batchId, data }) as BatchEvent;
 
 const queued = (attempt: number) => ev('domain.queued', { domain: 'a.com', attempt, dispatch_id: `d${attempt}` });
 const started = (attempt: number) =>
