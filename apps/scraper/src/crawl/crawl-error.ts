@@ -1,0 +1,85 @@
+import type { PageResult, ScrapeError } from '@trawl/contracts';
+
+/** Why a page or a whole domain crawl failed. The class alone decides the retry policy. */
+export type CrawlErrorClass =
+  | 'dns_not_found'
+  | 'connection_refused'
+  | 'connection_reset'
+  | 'timeout'
+  | 'tls_error'
+  | 'http_server_error'
+  | 'http_client_error'
+  | 'robots_disallowed'
+  | 'ssrf_blocked'
+  | 'too_many_redirects'
+  | 'not_html'
+  | 'body_too_large'
+  | 'aborted'
+  | 'internal';
+
+/**
+ * The one retry table: an error's class IS its retry policy. Transient network and server trouble
+ * is retryable; anything that will fail the same way next time is not.
+ */
+export const RETRYABLE_BY_CLASS: Readonly<Record<CrawlErrorClass, boolean>> = {
+  dns_not_found: false,
+  connection_refused: true,
+  connection_reset: true,
+  timeout: true,
+  tls_error: false,
+  http_server_error: true,
+  http_client_error: false,
+  robots_disallowed: false,
+  ssrf_blocked: false,
+  too_many_redirects: false,
+  not_html: false,
+  body_too_large: false,
+  aborted: true,
+  internal: false,
+};
+
+export const CRAWL_ERROR_CLASSES = Object.keys(RETRYABLE_BY_CLASS) as CrawlErrorClass[];
+
+export function isRetryable(errorClass: CrawlErrorClass): boolean {
+  return RETRYABLE_BY_CLASS[errorClass];
+}
+
+const MAX_MESSAGE_LENGTH = 2000;
+
+/** A domain crawl failed. `pages` holds whatever was collected before the failure. */
+export class CrawlError extends Error {
+  override readonly name = 'CrawlError';
+  readonly errorClass: CrawlErrorClass;
+  readonly retryable: boolean;
+  readonly pages: PageResult[];
+
+  constructor(errorClass: CrawlErrorClass, message: string, options: { pages?: PageResult[]; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.errorClass = errorClass;
+    this.retryable = isRetryable(errorClass);
+    this.pages = options.pages ?? [];
+  }
+
+  /** The `error` object of a `domain.failed` event. */
+  toScrapeError(): ScrapeError {
+    return { class: this.errorClass, message: this.message.slice(0, MAX_MESSAGE_LENGTH), retryable: this.retryable };
+  }
+}
+
+/**
+ * An error raised inside the engine with a known class (e.g. an SSRF block or a body over the cap).
+ * It carries a stable `code` so the classifier never has to read a message.
+ */
+export class CrawlFailure extends Error {
+  override readonly name = 'CrawlFailure';
+  readonly code: string;
+
+  constructor(
+    readonly errorClass: CrawlErrorClass,
+    message: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = `TRAWL_${errorClass.toUpperCase()}`;
+  }
+}

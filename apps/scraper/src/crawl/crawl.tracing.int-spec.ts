@@ -1,0 +1,43 @@
+import { trace } from '@opentelemetry/api';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { fixtureHost, startFixtureWeb, type FixtureWeb } from '../../../../test/fixture-web/fixture-web.server';
+import { crawlDomain, parseResolveOverrides } from './index';
+
+jest.setTimeout(30_000);
+
+const exporter = new InMemorySpanExporter();
+let fixture: FixtureWeb;
+
+beforeAll(async () => {
+  trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
+  fixture = await startFixtureWeb();
+});
+afterAll(async () => {
+  await fixture.close();
+  trace.disable();
+});
+
+it('wraps each page fetch in a "GET page" span with url, status and domain', async () => {
+  const host = fixtureHost('hostile', 'traced');
+  await crawlDomain(host, {
+    maxPages: 4, // /, /latin1, /slow-drip (timeout), /redirect-loop
+    userAgent: 'Trawl/test',
+    pageTimeoutMs: 500,
+    domainTimeoutMs: 10_000,
+    maxPageBytes: 1024 * 1024,
+    politenessDelayMs: 0,
+    resolver: parseResolveOverrides(fixture.resolveSpec()),
+  });
+  const spans = exporter.getFinishedSpans();
+  const pages = spans.filter((span) => span.name === 'GET page');
+  expect(pages).toHaveLength(4);
+  expect(pages[0]!.attributes).toMatchObject({
+    'url.full': `http://${host}/`,
+    'http.response.status_code': 200,
+    'trawl.domain': host,
+  });
+  const failed = pages.find((span) => span.attributes['error.type'] === 'too_many_redirects');
+  expect(failed?.status.code).toBe(2); // SpanStatusCode.ERROR
+  expect(spans.some((span) => span.name === 'GET robots.txt')).toBe(true);
+  expect(spans.every((span) => span.ended)).toBe(true);
+});

@@ -1,0 +1,192 @@
+import type { PageResult } from '@trawl/contracts';
+import type { Agent } from 'undici';
+import type { CrawlContext } from './crawl.context';
+import { CrawlError, type CrawlErrorClass } from './crawl-error';
+import { Frontier } from './crawl.frontier';
+import { MAX_PAGES_LIMIT, PRODUCT_TOKEN, type CrawlOptions, type CrawlResult } from './crawl.types';
+import { Deadline } from './deadline';
+import { DomainExtractionAccumulator } from './domain-extraction.accumulator';
+import { createCrawlAgent } from './http.client';
+import { fetchPage, type PageOutcome } from './page.fetcher';
+import { Politeness } from './politeness';
+import { loadRobots, type RobotsOutcome } from './robots.loader';
+import { loadSitemapUrls } from './sitemap.loader';
+import { hasNonHtmlExtension, originOf, robotsPathOf, SiteScope } from './url.normalizer';
+
+/**
+ * Crawls one site, breadth-first, sequentially (one request at a time, politeness delay per host):
+ * 1. robots.txt of http://<domain>/ (RFC 9309). Unreachable (network error, 5xx) fails the domain
+ *    with that error's class - the site is fully disallowed until it answers again, so the retry
+ *    policy of the cause applies; a successfully read robots.txt that disallows "/" fails it with
+ *    'robots_disallowed'.
+ * 2. The start page http://<domain>/ (plain HTTP first; a redirect to https is followed). If it
+ *    fails, the crawl fails with its class. Its final host joins the site (with its www. twin).
+ * 3. Sitemap seeds (robots `Sitemap:` lines and /sitemap.xml), then same-site links breadth-first
+ *    until `maxPages` pages are recorded. Failures of later pages are recorded in `page.error`.
+ * The caller's abort rejects with 'aborted'; the domain deadline fails the crawl with 'timeout'
+ * only while the start page has not succeeded, and afterwards just ends it with what it has.
+ */
+export async function crawlDomain(domain: string, options: CrawlOptions): Promise<CrawlResult> {
+  validateOptions(options);
+  const host = normaliseDomain(domain);
+  const session = new CrawlSession(host, options);
+  try {
+    return await session.run();
+  } finally {
+    await session.close();
+  }
+}
+
+function validateOptions(options: CrawlOptions): void {
+  const problems: string[] = [];
+  const { maxPages, pageTimeoutMs, domainTimeoutMs, maxPageBytes, politenessDelayMs, userAgent } = options;
+  if (!Number.isInteger(maxPages) || maxPages < 1 || maxPages > MAX_PAGES_LIMIT) {
+    problems.push(`maxPages must be an integer in 1..${MAX_PAGES_LIMIT}`);
+  }
+  if (!(pageTimeoutMs > 0)) problems.push('pageTimeoutMs must be > 0');
+  if (!(domainTimeoutMs > 0)) problems.push('domainTimeoutMs must be > 0');
+  if (!Number.isInteger(maxPageBytes) || maxPageBytes < 1) problems.push('maxPageBytes must be a positive integer');
+  if (!(politenessDelayMs >= 0)) problems.push('politenessDelayMs must be >= 0');
+  if (typeof userAgent !== 'string' || userAgent.trim() === '' || /[\r\n]/.test(userAgent)) {
+    problems.push('userAgent must be a non-empty single line');
+  }
+  if (problems.length > 0) throw new CrawlError('internal', `invalid crawl options: ${problems.join('; ')}`);
+}
+
+function normaliseDomain(domain: string): string {
+  const candidate = domain.trim().toLowerCase().replace(/\.+$/, '');
+  let hostname: string | undefined;
+  try {
+    const url = new URL(`http://${candidate}/`);
+    if (url.port === '' && url.pathname === '/' && url.username === '' && url.search === '') hostname = url.hostname;
+  } catch {
+    hostname = undefined;
+  }
+  if (!hostname || hostname !== candidate) {
+    throw new CrawlError('internal', `not a normalised host name: "${domain.slice(0, 300)}"`);
+  }
+  return hostname;
+}
+
+class CrawlSession {
+  private readonly pages: PageResult[] = [];
+  private readonly extraction = new DomainExtractionAccumulator();
+  private readonly robots = new Map<string, Promise<RobotsOutcome>>();
+  private readonly scope: SiteScope;
+  private readonly frontier: Frontier;
+  private readonly agent: Agent;
+  private readonly ctx: CrawlContext;
+
+  constructor(
+    private readonly domain: string,
+    private readonly options: CrawlOptions,
+  ) {
+    this.scope = new SiteScope(domain);
+    this.frontier = new Frontier(Math.max(200, options.maxPages * 20));
+    this.agent = createCrawlAgent({ resolver: options.resolver, pageTimeoutMs: options.pageTimeoutMs });
+    this.ctx = {
+      domain,
+      dispatcher: this.agent,
+      userAgent: options.userAgent,
+      politeness: new Politeness(options.politenessDelayMs),
+      pageTimeoutMs: options.pageTimeoutMs,
+      maxPageBytes: options.maxPageBytes,
+      domainDeadline: new Deadline(options.domainTimeoutMs, [options.signal]),
+      userSignal: options.signal,
+    };
+  }
+
+  async run(): Promise<CrawlResult> {
+    const startUrl = `http://${this.domain}/`;
+    this.throwIfAborted();
+
+    const robots = await this.robotsFor(startUrl);
+    this.throwIfAborted();
+    if (robots.kind === 'unavailable') throw this.failure(robots.errorClass, robots.message);
+    if (!robots.rules.isAllowed(robotsPathOf(startUrl))) {
+      throw this.failure('robots_disallowed', `robots.txt of ${this.domain} disallows ${startUrl}`);
+    }
+
+    this.frontier.markSeen(startUrl);
+    const start = await fetchPage(this.ctx, startUrl, 0);
+    this.throwIfAborted();
+    this.record(start);
+    if (start.errorClass) throw this.failure(start.errorClass, start.errorMessage ?? start.errorClass);
+    this.scope.add(new URL(start.finalUrl).hostname);
+    this.frontier.markSeen(start.finalUrl);
+    this.enqueueLinks(start, 0);
+
+    if (this.pages.length < this.options.maxPages && !this.ctx.domainDeadline.signal.aborted) {
+      const sitemaps = [...robots.rules.sitemaps, `${originOf(start.finalUrl)}/sitemap.xml`];
+      const seeds = await loadSitemapUrls(this.ctx, sitemaps, this.scope, this.options.maxPages * 2);
+      this.throwIfAborted();
+      for (const url of seeds) this.frontier.add(url, 1);
+    }
+
+    while (this.pages.length < this.options.maxPages && !this.ctx.domainDeadline.signal.aborted) {
+      const next = this.frontier.next();
+      if (!next) break;
+      const allowed = await this.allowedByRobots(next.url);
+      this.throwIfAborted();
+      if (!allowed || this.ctx.domainDeadline.signal.aborted) continue;
+      const outcome = await fetchPage(this.ctx, next.url, next.depth);
+      this.throwIfAborted();
+      this.record(outcome);
+      this.frontier.markSeen(outcome.finalUrl);
+      if (outcome.extraction && this.scope.contains(outcome.finalUrl)) this.enqueueLinks(outcome, next.depth);
+    }
+    return { pages: this.pages, extraction: this.extraction.result() };
+  }
+
+  async close(): Promise<void> {
+    this.ctx.domainDeadline.dispose();
+    try {
+      await this.agent.destroy();
+    } catch {
+      // already closed
+    }
+  }
+
+  private robotsFor(url: string): Promise<RobotsOutcome> {
+    const origin = originOf(url);
+    let pending = this.robots.get(origin);
+    if (!pending) {
+      pending = loadRobots(this.ctx, origin, PRODUCT_TOKEN);
+      this.robots.set(origin, pending);
+    }
+    return pending;
+  }
+
+  private async allowedByRobots(url: string): Promise<boolean> {
+    const robots = await this.robotsFor(url);
+    // Unreachable robots.txt (5xx, network) on a later origin: that origin is fully disallowed.
+    return robots.kind === 'rules' && robots.rules.isAllowed(robotsPathOf(url));
+  }
+
+  private enqueueLinks(outcome: PageOutcome, depth: number): void {
+    for (const link of outcome.extraction?.links ?? []) {
+      if (this.scope.contains(link) && !hasNonHtmlExtension(link)) this.frontier.add(link, depth + 1);
+    }
+  }
+
+  private record(outcome: PageOutcome): void {
+    this.pages.push(outcome.page);
+    if (outcome.extraction) this.extraction.add(outcome.extraction);
+    if (!this.options.onPage) return;
+    try {
+      this.options.onPage(outcome.page);
+    } catch (error) {
+      throw new CrawlError('internal', 'onPage callback threw', { pages: this.pages, cause: error });
+    }
+  }
+
+  private throwIfAborted(): void {
+    if (this.options.signal?.aborted) {
+      throw this.failure('aborted', `crawl of ${this.domain} aborted`, this.options.signal.reason);
+    }
+  }
+
+  private failure(errorClass: CrawlErrorClass, message: string, cause?: unknown): CrawlError {
+    return new CrawlError(errorClass, message, { pages: [...this.pages], cause });
+  }
+}

@@ -1,0 +1,96 @@
+import { CRAWL_ERROR_CLASSES, CrawlError, CrawlFailure, RETRYABLE_BY_CLASS } from './crawl-error';
+import { classifyCode, classifyError, classifyStatus, errorCodes } from './error.classifier';
+
+const withCode = (code: string, message = 'whatever the message says'): Error =>
+  Object.assign(new Error(message), { code });
+
+describe('retry table', () => {
+  it('has one entry per class, with the agreed policy', () => {
+    expect(CRAWL_ERROR_CLASSES).toHaveLength(14);
+    expect(RETRYABLE_BY_CLASS).toMatchObject({
+      dns_not_found: false,
+      connection_refused: true,
+      connection_reset: true,
+      timeout: true,
+      tls_error: false,
+      http_server_error: true,
+      http_client_error: false,
+      robots_disallowed: false,
+      ssrf_blocked: false,
+      too_many_redirects: false,
+      not_html: false,
+      body_too_large: false,
+      aborted: true,
+      internal: false,
+    });
+  });
+
+  it('CrawlError takes retryable from its class and renders a ScrapeError', () => {
+    const error = new CrawlError('timeout', 'x'.repeat(3000));
+    expect(error.retryable).toBe(true);
+    expect(error.pages).toEqual([]);
+    expect(error.toScrapeError()).toEqual({ class: 'timeout', message: 'x'.repeat(2000), retryable: true });
+    expect(new CrawlError('dns_not_found', 'no').retryable).toBe(false);
+  });
+});
+
+describe('classifyError', () => {
+  it.each([
+    ['ENOTFOUND', 'dns_not_found'],
+    ['EAI_AGAIN', 'timeout'],
+    ['ECONNREFUSED', 'connection_refused'],
+    ['ECONNRESET', 'connection_reset'],
+    ['UND_ERR_SOCKET', 'connection_reset'],
+    ['UND_ERR_CONNECT_TIMEOUT', 'timeout'],
+    ['UND_ERR_HEADERS_TIMEOUT', 'timeout'],
+    ['UND_ERR_BODY_TIMEOUT', 'timeout'],
+    ['ETIMEDOUT', 'timeout'],
+    ['CERT_HAS_EXPIRED', 'tls_error'],
+    ['ERR_TLS_CERT_ALTNAME_INVALID', 'tls_error'],
+    ['ERR_SSL_SOMETHING_NEW', 'tls_error'],
+    ['HPE_INVALID_CONSTANT', 'http_server_error'],
+    ['Z_DATA_ERROR', 'http_server_error'],
+    ['ERR__ERROR_FORMAT_PADDING_1', 'http_server_error'],
+    ['TRAWL_SSRF_BLOCKED', 'ssrf_blocked'],
+    ['TRAWL_NOT_A_CLASS', 'internal'],
+    ['SOMETHING_ELSE', 'internal'],
+  ])('%s -> %s', (code, expected) => {
+    expect(classifyError(withCode(code))).toBe(expected);
+  });
+
+  it('never reads the message', () => {
+    expect(classifyError(new Error('getaddrinfo ENOTFOUND example.com'))).toBe('internal');
+    expect(classifyError(withCode('ECONNREFUSED', 'ENOTFOUND'))).toBe('connection_refused');
+  });
+
+  it('looks through cause chains and AggregateErrors', () => {
+    expect(classifyError(new Error('outer', { cause: withCode('ECONNRESET') }))).toBe('connection_reset');
+    expect(classifyError(new AggregateError([withCode('ECONNREFUSED'), withCode('ECONNREFUSED')]))).toBe(
+      'connection_refused',
+    );
+    expect(errorCodes(new Error('a', { cause: new Error('b', { cause: withCode('X') }) }))).toEqual(['X']);
+  });
+
+  it('uses the class of a CrawlFailure directly', () => {
+    expect(classifyError(new CrawlFailure('body_too_large', 'big'))).toBe('body_too_large');
+    expect(new CrawlFailure('body_too_large', 'big').code).toBe('TRAWL_BODY_TOO_LARGE');
+    expect(classifyCode('TRAWL_ROBOTS_DISALLOWED')).toBe('robots_disallowed');
+  });
+
+  it('non-errors are internal', () => {
+    expect(classifyError('boom')).toBe('internal');
+    expect(classifyError(undefined)).toBe('internal');
+  });
+});
+
+describe('classifyStatus', () => {
+  it('maps statuses to classes', () => {
+    expect(classifyStatus(200)).toBeUndefined();
+    expect(classifyStatus(204)).toBeUndefined();
+    expect(classifyStatus(404)).toBe('http_client_error');
+    expect(classifyStatus(429)).toBe('http_client_error');
+    expect(classifyStatus(500)).toBe('http_server_error');
+    expect(classifyStatus(503)).toBe('http_server_error');
+    expect(classifyStatus(302)).toBe('http_server_error'); // a redirect without Location
+  });
+});

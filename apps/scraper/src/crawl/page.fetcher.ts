@@ -1,0 +1,126 @@
+import type { PageResult } from '@trawl/contracts';
+import { readBody } from './body.reader';
+import { decodeHtml } from './charset';
+import type { CrawlContext } from './crawl.context';
+import { failureClass } from './crawl.context';
+import type { CrawlErrorClass } from './crawl-error';
+import { withFetchSpan } from './crawl.tracing';
+import { Deadline } from './deadline';
+import { classifyStatus, describeError } from './error.classifier';
+import { discardBody, getFollowingRedirects, headerValue, type HopTrace } from './http.client';
+import { extractPage, type PageExtraction } from './page.extractor';
+
+const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
+
+export interface PageOutcome {
+  page: PageResult;
+  /** Set when the page failed; `page.error` holds the same class. */
+  errorClass?: CrawlErrorClass;
+  errorMessage?: string;
+  /** Set for successfully parsed HTML pages. */
+  extraction?: PageExtraction;
+  /** URL of the response that ended the redirect chain (or the hop that failed). */
+  finalUrl: string;
+  status: number | null;
+}
+
+export function mediaTypeOf(contentType: string | undefined): string | null {
+  if (!contentType) return null;
+  const essence = contentType.split(';', 1)[0]!.trim().toLowerCase();
+  return essence === '' ? null : essence.slice(0, 200);
+}
+
+/** Fetches one page within its own deadline: redirects, status, content type, capped body, extraction. */
+export async function fetchPage(ctx: CrawlContext, url: string, depth: number): Promise<PageOutcome> {
+  return withFetchSpan('GET page', { url, domain: ctx.domain, depth }, () => fetchPageUntraced(ctx, url, depth));
+}
+
+async function fetchPageUntraced(ctx: CrawlContext, url: string, depth: number): Promise<PageOutcome> {
+  const fetchedAt = new Date().toISOString();
+  const started = performance.now();
+  const deadline = new Deadline(ctx.pageTimeoutMs, [ctx.domainDeadline.signal]);
+  const hops: HopTrace = { url, status: null, redirects: 0 };
+  let contentType: string | null = null;
+
+  const outcome = (
+    fields: Partial<Pick<PageResult, 'title' | 'description' | 'language' | 'canonical_url' | 'h1' | 'links_found'>>,
+    bytes: number,
+    failure?: { errorClass: CrawlErrorClass; message: string },
+    extraction?: PageExtraction,
+  ): PageOutcome => ({
+    page: {
+      url,
+      final_url: hops.url,
+      status_code: hops.status,
+      content_type: contentType,
+      title: fields.title ?? null,
+      description: fields.description ?? null,
+      language: fields.language ?? null,
+      canonical_url: fields.canonical_url ?? null,
+      h1: fields.h1 ?? [],
+      links_found: fields.links_found ?? 0,
+      bytes,
+      depth,
+      fetched_at: fetchedAt,
+      duration_ms: Math.max(0, Math.round(performance.now() - started)),
+      error: failure?.errorClass ?? null,
+    },
+    finalUrl: hops.url,
+    status: hops.status,
+    ...(failure ? { errorClass: failure.errorClass, errorMessage: failure.message } : {}),
+    ...(extraction ? { extraction } : {}),
+  });
+
+  try {
+    const response = await getFollowingRedirects(ctx, url, deadline.signal, hops);
+    try {
+      const rawContentType = headerValue(response.headers, 'content-type');
+      contentType = mediaTypeOf(rawContentType);
+      const statusClass = classifyStatus(response.status);
+      if (statusClass) {
+        discardBody(response.body);
+        return outcome({}, 0, { errorClass: statusClass, message: `HTTP ${response.status} from ${response.url}` });
+      }
+      if (contentType !== null && !HTML_TYPES.has(contentType)) {
+        discardBody(response.body);
+        return outcome({}, 0, { errorClass: 'not_html', message: `${contentType} is not HTML (${response.url})` });
+      }
+      const contentEncoding = response.headers['content-encoding'];
+      const declaredLength = Number(headerValue(response.headers, 'content-length'));
+      if (contentEncoding === undefined && Number.isFinite(declaredLength) && declaredLength > ctx.maxPageBytes) {
+        discardBody(response.body);
+        return outcome({}, 0, {
+          errorClass: 'body_too_large',
+          message: `Content-Length ${declaredLength} exceeds ${ctx.maxPageBytes} bytes`,
+        });
+      }
+      const { body, bytes } = await readBody(response.body, {
+        contentEncoding,
+        maxBytes: ctx.maxPageBytes,
+        overflow: 'fail',
+      });
+      const { text } = decodeHtml(body, rawContentType);
+      // No Content-Type at all: accept the body only if it looks like markup.
+      if (contentType === null && !/^\s*</.test(text.slice(0, 1024))) {
+        return outcome({}, bytes, {
+          errorClass: 'not_html',
+          message: `no Content-Type and not markup (${response.url})`,
+        });
+      }
+      const extraction = extractPage(text, response.url, response.headers);
+      return outcome({ ...extraction, links_found: extraction.links.length }, bytes, undefined, extraction);
+    } finally {
+      response.release();
+    }
+  } catch (error) {
+    const errorClass = failureClass(ctx, error, deadline);
+    const bytes = errorClass === 'body_too_large' ? ctx.maxPageBytes : 0;
+    const message =
+      errorClass === 'timeout' && deadline.expired
+        ? `page deadline of ${ctx.pageTimeoutMs} ms exceeded (${hops.url})`
+        : `${describeError(error)} (${hops.url})`;
+    return outcome({}, bytes, { errorClass, message });
+  } finally {
+    deadline.dispose();
+  }
+}

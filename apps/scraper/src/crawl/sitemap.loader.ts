@@ -1,0 +1,78 @@
+import { readBody } from './body.reader';
+import type { CrawlContext } from './crawl.context';
+import { withFetchSpan } from './crawl.tracing';
+import { Deadline } from './deadline';
+import { discardBody, getFollowingRedirects, type HopTrace } from './http.client';
+import { parseSitemap } from './sitemap.parser';
+import { hasNonHtmlExtension, normalizeUrl, type SiteScope } from './url.normalizer';
+
+export const SITEMAP_MAX_DOCUMENTS = 3;
+export const SITEMAP_MAX_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Page URLs from the site's sitemaps, as extra crawl seeds: at most SITEMAP_MAX_DOCUMENTS
+ * documents (following a sitemap index one level at a time), each read up to its byte cap;
+ * only same-site sitemaps are fetched and only same-site page URLs are returned.
+ * Failures are ignored: sitemaps are a hint, never a reason to fail a crawl.
+ */
+export async function loadSitemapUrls(
+  ctx: CrawlContext,
+  candidates: string[],
+  scope: SiteScope,
+  maxUrls: number,
+): Promise<string[]> {
+  const queue = candidates
+    .map((candidate) => normalizeUrl(candidate))
+    .filter((url): url is string => url !== undefined && scope.contains(url));
+  const fetched = new Set<string>();
+  const found = new Set<string>();
+
+  while (queue.length > 0 && fetched.size < SITEMAP_MAX_DOCUMENTS && found.size < maxUrls) {
+    const url = queue.shift()!;
+    if (fetched.has(url)) continue;
+    fetched.add(url);
+    if (ctx.domainDeadline.signal.aborted) break;
+    const xml = await fetchSitemap(ctx, url, Math.min(ctx.maxPageBytes, SITEMAP_MAX_BYTES));
+    if (xml === undefined) continue;
+    const parsed = parseSitemap(xml, maxUrls * 2);
+    for (const location of parsed.locations) {
+      const normalised = normalizeUrl(location);
+      if (!normalised || !scope.contains(normalised)) continue;
+      if (parsed.kind === 'index') {
+        queue.push(normalised);
+      } else if (!hasNonHtmlExtension(normalised) && found.size < maxUrls) {
+        found.add(normalised);
+      }
+    }
+  }
+  return [...found];
+}
+
+async function fetchSitemap(ctx: CrawlContext, url: string, maxBytes: number): Promise<string | undefined> {
+  const result = await withFetchSpan('GET sitemap', { url, domain: ctx.domain }, async () => {
+    const deadline = new Deadline(ctx.pageTimeoutMs, [ctx.domainDeadline.signal]);
+    const hops: HopTrace = { url, status: null, redirects: 0 };
+    try {
+      const response = await getFollowingRedirects(ctx, url, deadline.signal, hops);
+      try {
+        if (response.status < 200 || response.status >= 300) {
+          discardBody(response.body);
+          return { status: response.status, xml: undefined };
+        }
+        const { body } = await readBody(response.body, {
+          contentEncoding: response.headers['content-encoding'],
+          maxBytes,
+          overflow: 'truncate',
+        });
+        return { status: response.status, xml: new TextDecoder('utf-8').decode(body) };
+      } finally {
+        response.release();
+      }
+    } catch {
+      return { status: hops.status, xml: undefined, errorClass: 'sitemap_unavailable' };
+    } finally {
+      deadline.dispose();
+    }
+  });
+  return result.xml;
+}
