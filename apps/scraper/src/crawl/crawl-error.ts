@@ -9,6 +9,7 @@ export type CrawlErrorClass =
   | 'tls_error'
   | 'http_server_error'
   | 'http_client_error'
+  | 'http_throttled'
   | 'robots_disallowed'
   | 'ssrf_blocked'
   | 'too_many_redirects'
@@ -29,6 +30,8 @@ export const RETRYABLE_BY_CLASS: Readonly<Record<CrawlErrorClass, boolean>> = {
   tls_error: false,
   http_server_error: true,
   http_client_error: false,
+  // 408, 425, 429: the site asks us to come back later.
+  http_throttled: true,
   robots_disallowed: false,
   ssrf_blocked: false,
   too_many_redirects: false,

@@ -6,7 +6,7 @@ const withCode = (code: string, message = 'whatever the message says'): Error =>
 
 describe('retry table', () => {
   it('has one entry per class, with the agreed policy', () => {
-    expect(CRAWL_ERROR_CLASSES).toHaveLength(14);
+    expect(CRAWL_ERROR_CLASSES).toHaveLength(15);
     expect(RETRYABLE_BY_CLASS).toMatchObject({
       dns_not_found: false,
       connection_refused: true,
@@ -15,6 +15,7 @@ describe('retry table', () => {
       tls_error: false,
       http_server_error: true,
       http_client_error: false,
+      http_throttled: true,
       robots_disallowed: false,
       ssrf_blocked: false,
       too_many_redirects: false,
@@ -88,7 +89,8 @@ describe('classifyStatus', () => {
     expect(classifyStatus(200)).toBeUndefined();
     expect(classifyStatus(204)).toBeUndefined();
     expect(classifyStatus(404)).toBe('http_client_error');
-    expect(classifyStatus(429)).toBe('http_client_error');
+    expect(classifyStatus(429)).toBe('http_throttled');
+    expect(classifyStatus(408)).toBe('http_throttled');
     expect(classifyStatus(500)).toBe('http_server_error');
     expect(classifyStatus(503)).toBe('http_server_error');
     expect(classifyStatus(302)).toBe('http_server_error'); // a redirect without Location

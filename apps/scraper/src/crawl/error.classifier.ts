@@ -112,6 +112,7 @@ export function classifyError(error: unknown): CrawlErrorClass {
 /** The class of a final HTTP status that is not a success, or undefined for 2xx. */
 export function classifyStatus(status: number): CrawlErrorClass | undefined {
   if (status >= 200 && status < 300) return undefined;
+  if (status === 408 || status === 425 || status === 429) return 'http_throttled';
   if (status >= 400 && status < 500) return 'http_client_error';
   // 5xx, and anything else that is neither success nor a followable redirect (e.g. 3xx without Location).
   return 'http_server_error';
