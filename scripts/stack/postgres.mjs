@@ -40,11 +40,11 @@ function asServiceUser(command, args) {
 }
 
 function ensureUserExists() {
-  try {
-    execFileSync('id', ['-u', SERVICE_USER], { stdio: 'ignore' });
-  } catch {
-    execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', SERVICE_USER]);
-  }
+  const known = fs
+    .readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .some((line) => line.startsWith(`${SERVICE_USER}:`));
+  if (!known) execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', SERVICE_USER]);
 }
 
 function ensureServiceUser(dir) {
@@ -78,11 +78,19 @@ function clusterDir(stackDir) {
 
 export function postgresPart(settings) {
   const { postgres: cfg, host } = settings;
-  const dir = cfg.externalUrl ? path.join(settings.stackDir, 'postgres') : clusterDir(settings.stackDir);
-  const files = {
-    pid: path.join(dir, 'postgres.pid'),
-    log: path.join(dir, 'postgres.log'),
-    data: path.join(dir, 'data'),
+  // Where the cluster lives is decided on first use (it may create the service user).
+  let located;
+  const files = () => {
+    if (!located) {
+      const dir = cfg.externalUrl ? path.join(settings.stackDir, 'postgres') : clusterDir(settings.stackDir);
+      located = {
+        dir,
+        pid: path.join(dir, 'postgres.pid'),
+        log: path.join(dir, 'postgres.log'),
+        data: path.join(dir, 'data'),
+      };
+    }
+    return located;
   };
   const url = cfg.externalUrl || `postgres://${cfg.user}:${cfg.password}@${host}:${cfg.port}/${cfg.database}`;
   const adminUrl = `postgres://${cfg.user}:${cfg.password}@${host}:${cfg.port}/postgres`;
@@ -103,8 +111,10 @@ export function postgresPart(settings) {
     name: 'postgres',
     external: Boolean(cfg.externalUrl),
     where: () => `DATABASE_URL=${url}`,
-    logFile: files.log,
-    pid: () => (cfg.externalUrl ? undefined : runningPid(files.pid)),
+    get logFile() {
+      return files().log;
+    },
+    pid: () => (cfg.externalUrl ? undefined : runningPid(files().pid)),
     probe,
     async up() {
       if (cfg.externalUrl) {
@@ -112,15 +122,15 @@ export function postgresPart(settings) {
         return undefined;
       }
       const bin = await findBinaries();
-      fs.mkdirSync(dir, { recursive: true });
-      ensureServiceUser(dir);
-      if (!fs.existsSync(path.join(files.data, 'PG_VERSION'))) {
-        const pwfile = path.join(dir, '.pwfile');
+      fs.mkdirSync(files().dir, { recursive: true });
+      ensureServiceUser(files().dir);
+      if (!fs.existsSync(path.join(files().data, 'PG_VERSION'))) {
+        const pwfile = path.join(files().dir, '.pwfile');
         fs.writeFileSync(pwfile, `${cfg.password}\n`, { mode: 0o600 });
-        ensureServiceUser(dir);
+        ensureServiceUser(files().dir);
         const initdb = asServiceUser(bin.initdb, [
           '-D',
-          files.data,
+          files().data,
           '-U',
           cfg.user,
           `--pwfile=${pwfile}`,
@@ -136,7 +146,7 @@ export function postgresPart(settings) {
       }
       const server = asServiceUser(bin.postgres, [
         '-D',
-        files.data,
+        files().data,
         '-c',
         `listen_addresses=${host}`,
         '-c',
@@ -150,12 +160,16 @@ export function postgresPart(settings) {
         '-c',
         'log_min_messages=warning',
       ]);
-      const pid = spawnDetached(server.command, server.args, { logFile: files.log, pidFile: files.pid, cwd: dir });
-      ensureServiceUser(dir);
+      const pid = spawnDetached(server.command, server.args, {
+        logFile: files().log,
+        pidFile: files().pid,
+        cwd: files().dir,
+      });
+      ensureServiceUser(files().dir);
       await waitUntil(async () => (await query(adminUrl, 'select 1 as ok')).rows[0].ok === 1, {
         timeoutMs: 60000,
         what: 'postgres',
-        isDead: () => !runningPid(files.pid),
+        isDead: () => !runningPid(files().pid),
       });
       const exists = await query(adminUrl, `select 1 from pg_database where datname = '${cfg.database}'`);
       if (exists.rowCount === 0) await query(adminUrl, `create database "${cfg.database}"`);
@@ -163,9 +177,9 @@ export function postgresPart(settings) {
       return pid;
     },
     // SIGINT is PostgreSQL's "fast" shutdown: SIGTERM would wait for every client to leave.
-    down: () => (cfg.externalUrl ? false : stopPid(files.pid, { name: 'postgres', signal: 'SIGINT' })),
+    down: () => (cfg.externalUrl ? false : stopPid(files().pid, { name: 'postgres', signal: 'SIGINT' })),
     reset() {
-      if (!cfg.externalUrl) fs.rmSync(dir, { recursive: true, force: true });
+      if (!cfg.externalUrl) fs.rmSync(files().dir, { recursive: true, force: true });
       fs.rmSync(path.join(settings.stackDir, 'postgres'), { recursive: true, force: true });
     },
   };
