@@ -46,6 +46,11 @@ export type BatchEventType = {
 }[MessageType];
 export type BatchEvent = { [T in BatchEventType]: MessageOf<T> }[BatchEventType];
 
+/** Every message type of the batch-events topic: what the scheduler and the aggregator fold. */
+export const BATCH_EVENT_TYPES: readonly BatchEventType[] = (Object.keys(Messages) as MessageType[]).filter(
+  (type): type is BatchEventType => Messages[type].topic === 'batchEvents',
+);
+
 export function isMessageType(type: string): type is MessageType {
   return Object.prototype.hasOwnProperty.call(Messages, type);
 }

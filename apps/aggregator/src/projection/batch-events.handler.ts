@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type DataSource } from 'typeorm';
-import { type AnyMessage, type BatchEvent, type BatchEventType, domainOf } from '@trawl/contracts';
+import { type AnyMessage, type BatchEvent, BATCH_EVENT_TYPES, domainOf } from '@trawl/contracts';
 import { Consumes, type MessageHandlerProvider, NonRetryableError } from '@trawl/messaging';
 import { DATA_SOURCE, ensureInitialized, markProcessed } from '@trawl/persistence';
 import { projectEvent } from './projection.projector';
@@ -8,23 +8,12 @@ import { ProjectionStore } from './projection.store';
 
 const CONSUMER = 'aggregator';
 
-const PROJECTED: BatchEventType[] = [
-  'batch.requested',
-  'batch.cancel-requested',
-  'batch.started',
-  'domain.queued',
-  'domain.started',
-  'domain.scraped',
-  'domain.failed',
-  'domain.timed-out',
-];
-
 /**
  * Projects the batch-events log into Postgres. Each event is applied in one transaction together
  * with its id in processed_events: a redelivered or replayed event changes nothing.
  */
 @Injectable()
-@Consumes({ group: 'aggregator', topics: ['batchEvents'], types: PROJECTED, concurrency: 1 })
+@Consumes({ group: 'aggregator', topics: ['batchEvents'], types: BATCH_EVENT_TYPES, concurrency: 1 })
 export class BatchEventsProjectionHandler implements MessageHandlerProvider {
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
