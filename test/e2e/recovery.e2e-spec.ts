@@ -30,7 +30,10 @@ describe('when a service dies mid-batch', () => {
   });
 
   it('a scheduler killed and started again neither loses nor re-dispatches finished domains', async () => {
-    trawl = await TrawlUnderTest.start('sched-restart', { env: { TRAWL_RESOLVE: web.resolveSpec() } });
+    // A killed member keeps its partitions until its session times out: keep that short here.
+    trawl = await TrawlUnderTest.start('sched-restart', {
+      env: { TRAWL_RESOLVE: web.resolveSpec(), KAFKA_SESSION_TIMEOUT_MS: '8000' },
+    });
     const api = apiClient(trawl.gatewayUrl, await trawl.apiKey('acme'));
     const domains = Array.from({ length: 12 }, (_, i) => `sr--d250-s${i}.slow.fixture.test`);
     const created = await api<{ batch_id: string }>('POST', '/api/v1/batches', {
