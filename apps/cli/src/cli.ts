@@ -1,0 +1,85 @@
+import { DataSource } from 'typeorm';
+import { ConfigError, loadTrawlConfig } from '@trawl/config';
+import { dataSourceOptions } from '@trawl/persistence';
+import { type CliCommand, parseCommand, USAGE, UsageError } from './cli-args';
+import { CliError, type CliOutput } from './cli-output';
+import { migrateCommand } from './commands/migrate.command';
+import { createKeyCommand, listKeysCommand, revokeKeyCommand } from './commands/keys.command';
+
+export const EXIT_OK = 0;
+export const EXIT_ERROR = 1;
+export const EXIT_USAGE = 2;
+
+function withoutPassword(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    return `${url.hostname}:${url.port || '5432'}${url.pathname}`;
+  } catch {
+    return 'the configured DATABASE_URL';
+  }
+}
+
+/** One line a user can act on, for the errors the CLI expects; undefined for the unexpected. */
+export function describeError(error: unknown, databaseUrl: string): string | undefined {
+  if (error instanceof CliError) return error.message;
+  if (error instanceof ConfigError) return `invalid configuration: ${error.problems.join('; ')}`;
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  const text = typeof message === 'string' ? message : String(error);
+  if (code === '42P01') return 'the database has no Trawl schema yet: run `trawl migrate` first';
+  if (code === '3D000' || code === '28P01' || code === '28000') {
+    return `cannot use the database at ${withoutPassword(databaseUrl)}: ${text}`;
+  }
+  if (typeof code === 'string' && /^(ECONN|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|EHOSTUNREACH)/.test(code)) {
+    return `cannot reach the database at ${withoutPassword(databaseUrl)} (${code})`;
+  }
+  return undefined;
+}
+
+async function execute(command: Exclude<CliCommand, { kind: 'help' }>, dataSource: DataSource, output: CliOutput) {
+  switch (command.kind) {
+    case 'migrate':
+      return migrateCommand(dataSource, output);
+    case 'keys-create':
+      return createKeyCommand(dataSource, command, output);
+    case 'keys-list':
+      return listKeysCommand(dataSource, command, output);
+    case 'keys-revoke':
+      return revokeKeyCommand(dataSource, command.keyId, output);
+  }
+}
+
+/** Runs one CLI invocation; returns the exit code (0 ok, 1 error, 2 bad usage). */
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv, output: CliOutput): Promise<number> {
+  let command: CliCommand;
+  try {
+    command = parseCommand(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    output.err(`trawl: ${error.message}`);
+    output.err(USAGE);
+    return EXIT_USAGE;
+  }
+  if (command.kind === 'help') {
+    output.out(USAGE);
+    return EXIT_OK;
+  }
+  let databaseUrl = '';
+  let dataSource: DataSource | undefined;
+  try {
+    databaseUrl = loadTrawlConfig(env).DATABASE_URL;
+    // Two connections: runMigrations holds one for its advisory lock while migrating on another.
+    // No TypeORM logging: it would add multi-line query dumps to the one error line.
+    dataSource = new DataSource({
+      ...dataSourceOptions(databaseUrl, { poolSize: 2, applicationName: 'trawl-cli' }),
+      logging: false,
+    });
+    await dataSource.initialize();
+    return await execute(command, dataSource, output);
+  } catch (error) {
+    const line = describeError(error, databaseUrl);
+    output.err(`trawl: ${line ?? `unexpected error: ${error instanceof Error ? error.message : String(error)}`}`);
+    return EXIT_ERROR;
+  } finally {
+    if (dataSource?.isInitialized) await dataSource.destroy();
+  }
+}

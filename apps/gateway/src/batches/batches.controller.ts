@@ -1,0 +1,130 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { type Response } from 'express';
+import { ApiKeyGuard, Tenant } from '../auth/api-key.guard';
+import { BatchIdPipe } from '../http/validation';
+import { reply } from '../http/reply';
+import { v1Accepted } from './accepted.view';
+import { BatchCancellationService } from './batch-cancellation.service';
+import { BatchReadsService } from './batch-reads.service';
+import { BatchSubmissionService } from './batch-submission.service';
+import { ListBatchesQueryDto, ListDomainsQueryDto, CancelBatchDto } from './dto/batch-queries.dto';
+import {
+  BatchAcceptedDto,
+  BatchListDto,
+  BatchStatusDto,
+  CancelAcceptedDto,
+  DomainDetailDto,
+  DomainListDto,
+  ErrorDto,
+} from './dto/batch-responses.dto';
+import { CreateBatchDto } from './dto/create-batch.dto';
+
+@ApiTags('batches')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ type: ErrorDto, description: 'Missing, unknown or revoked API key' })
+@ApiServiceUnavailableResponse({ type: ErrorDto, description: 'Kafka or Postgres unavailable; see Retry-After' })
+@UseGuards(ApiKeyGuard)
+@Controller('api/v1/batches')
+export class BatchesController {
+  constructor(
+    private readonly submissions: BatchSubmissionService,
+    private readonly reads: BatchReadsService,
+    private readonly cancellations: BatchCancellationService,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Submit a batch of domains',
+    description:
+      'Answers 202 once the request is durably in the event log. With an Idempotency-Key, repeating the same ' +
+      'request returns the same batch (header Idempotent-Replayed: true); the same key with other parameters is a 422.',
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'At most 200 characters, unique per request' })
+  @ApiAcceptedResponse({ type: BatchAcceptedDto, description: 'Accepted; Location is the status URL' })
+  @ApiBadRequestResponse({ type: ErrorDto, description: 'Invalid request; details name each bad domain' })
+  @ApiPayloadTooLargeResponse({ type: ErrorDto })
+  @ApiUnprocessableEntityResponse({ type: ErrorDto, description: 'Idempotency-Key reused with other parameters' })
+  async create(
+    @Tenant() tenant: string,
+    @Body() body: CreateBatchDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<BatchAcceptedDto> {
+    return reply(response, v1Accepted(await this.submissions.submit(tenant, body, idempotencyKey)));
+  }
+
+  @Get()
+  @ApiOperation({
+    summary: 'List batches, newest first',
+    description:
+      'Reads the projection: a batch appears once the aggregator recorded it (GET /api/v1/batches/{id} answers ' +
+      'pending before that). created_after is inclusive, created_before exclusive.',
+  })
+  @ApiOkResponse({ type: BatchListDto })
+  @ApiBadRequestResponse({ type: ErrorDto })
+  list(@Tenant() tenant: string, @Query() query: ListBatchesQueryDto): Promise<BatchListDto> {
+    return this.reads.list(tenant, query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Status of a batch', description: 'Right after a 202 this is pending, never 404.' })
+  @ApiOkResponse({ type: BatchStatusDto })
+  @ApiNotFoundResponse({ type: ErrorDto })
+  status(@Tenant() tenant: string, @Param('id', BatchIdPipe) id: string): Promise<BatchStatusDto> {
+    return this.reads.status(tenant, id);
+  }
+
+  @Get(':id/domains')
+  @ApiOperation({ summary: "A batch's domains in submission order, paginated" })
+  @ApiOkResponse({ type: DomainListDto })
+  @ApiNotFoundResponse({ type: ErrorDto })
+  domains(
+    @Tenant() tenant: string,
+    @Param('id', BatchIdPipe) id: string,
+    @Query() query: ListDomainsQueryDto,
+  ): Promise<DomainListDto> {
+    return this.reads.listDomains(tenant, id, query);
+  }
+
+  @Get(':id/domains/:domain')
+  @ApiOperation({ summary: 'One domain of a batch: status, error, extraction and pages' })
+  @ApiOkResponse({ type: DomainDetailDto })
+  @ApiNotFoundResponse({ type: ErrorDto })
+  domain(
+    @Tenant() tenant: string,
+    @Param('id', BatchIdPipe) id: string,
+    @Param('domain') domain: string,
+  ): Promise<DomainDetailDto> {
+    return this.reads.domain(tenant, id, domain);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Cancel a batch', description: 'No new domain starts; running ones finish.' })
+  @ApiAcceptedResponse({ type: CancelAcceptedDto })
+  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiConflictResponse({ type: ErrorDto, description: 'The batch already ended' })
+  cancel(
+    @Tenant() tenant: string,
+    @Param('id', BatchIdPipe) id: string,
+    @Body() body: CancelBatchDto,
+  ): Promise<CancelAcceptedDto> {
+    return this.cancellations.cancel(tenant, id, body.reason);
+  }
+}

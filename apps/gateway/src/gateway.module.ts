@@ -1,0 +1,57 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { type DataSource } from 'typeorm';
+import { ConfigModule, type TrawlConfig } from '@trawl/config';
+import { MessagingModule, MessagingRuntime } from '@trawl/messaging';
+import { DATA_SOURCE, PersistenceModule } from '@trawl/persistence';
+import { databaseCheck, HealthController, kafkaCheck, READINESS_CHECKS } from '@trawl/service';
+import { type Log, TelemetryModule } from '@trawl/telemetry';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { ApiKeyService } from './auth/api-key.service';
+import { BatchCancellationService } from './batches/batch-cancellation.service';
+import { BatchReadsService } from './batches/batch-reads.service';
+import { BatchSubmissionService } from './batches/batch-submission.service';
+import { BatchesController } from './batches/batches.controller';
+import { Database } from './common/database';
+import { GroupedPublisher } from './common/grouped-publisher';
+import { V3CompatController } from './compat/v3.controller';
+import { ApiExceptionFilter } from './http/api-exception.filter';
+import { createValidationPipe } from './http/validation';
+import { StatsController } from './stats/stats.controller';
+import { StatsService } from './stats/stats.service';
+
+@Module({})
+export class GatewayModule {
+  static forRoot(config: TrawlConfig, log: Log): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        TelemetryModule.forRoot(log),
+        PersistenceModule.forRoot({ applicationName: 'trawl-gateway' }),
+        MessagingModule.forRoot({ clientId: 'trawl-gateway' }),
+      ],
+      controllers: [HealthController, BatchesController, V3CompatController, StatsController],
+      providers: [
+        {
+          provide: READINESS_CHECKS,
+          inject: [DATA_SOURCE, MessagingRuntime],
+          useFactory: (dataSource: DataSource, runtime: MessagingRuntime) => [
+            databaseCheck(dataSource),
+            kafkaCheck(runtime),
+          ],
+        },
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        Database,
+        GroupedPublisher,
+        ApiKeyService,
+        ApiKeyGuard,
+        BatchSubmissionService,
+        BatchReadsService,
+        BatchCancellationService,
+        StatsService,
+      ],
+    };
+  }
+}

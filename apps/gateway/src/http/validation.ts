@@ -1,0 +1,32 @@
+import { ParseUUIDPipe, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ApiError, badRequest } from './api-error';
+
+export interface FieldProblem {
+  field: string;
+  reason: string;
+}
+
+export function fieldProblems(errors: ValidationError[], parent = ''): FieldProblem[] {
+  return errors.flatMap((error) => {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((reason) => ({ field, reason }));
+    return [...own, ...fieldProblems(error.children ?? [], field)];
+  });
+}
+
+/** Validates bodies and queries against their DTOs; unknown properties are refused, not dropped. */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    exceptionFactory: (errors) => {
+      const problems = fieldProblems(errors);
+      return new ApiError(400, problems.map((problem) => problem.reason).join('; ') || 'invalid request', {
+        details: problems,
+      });
+    },
+  });
+}
+
+export const BatchIdPipe = new ParseUUIDPipe({ exceptionFactory: () => badRequest('batch id must be a UUID') });

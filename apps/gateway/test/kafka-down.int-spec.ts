@@ -1,0 +1,92 @@
+import net from 'node:net';
+import { GatewayHarness } from './gateway-harness';
+
+jest.setTimeout(60_000);
+
+/** A port nothing listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('when Kafka is unreachable', () => {
+  let gateway: GatewayHarness;
+  let key: string;
+
+  beforeAll(async () => {
+    gateway = await GatewayHarness.start(
+      'gw_kafka_down',
+      { KAFKA_BROKERS: `127.0.0.1:${await closedPort()}`, TRAWL_PUBLISH_TIMEOUT_MS: '300' },
+      { waitFor: 'nothing' },
+    );
+    key = await gateway.keyFor('acme');
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+  });
+
+  it('answers 503 with Retry-After, and leaves no submission behind', async () => {
+    const answer = await gateway.request<{ statusCode: number; message: string }>('POST', '/api/v1/batches', {
+      key,
+      body: { domains: ['a.example', 'b.example'] },
+    });
+    expect(answer.status).toBe(503);
+    expect(answer.headers.get('retry-after')).toBe('5');
+    expect(answer.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
+    expect(answer.body.message).toMatch(/Kafka/);
+    expect(await gateway.sql.query(`select * from batch_submissions`)).toEqual([]);
+  });
+
+  it('also with an Idempotency-Key, which can then be used again', async () => {
+    const request = () =>
+      gateway.request('POST', '/api/v1/batches', {
+        key,
+        body: { domains: ['a.example'] },
+        headers: { 'idempotency-key': 'k-1' },
+      });
+    expect((await request()).status).toBe(503);
+    expect((await request()).status).toBe(503);
+    expect(await gateway.sql.query(`select * from batch_submissions`)).toEqual([]);
+  });
+
+  it('says so in readiness', async () => {
+    const ready = await gateway.request<{ checks: { name: string; ready: boolean }[] }>('GET', '/health/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body.checks).toContainEqual(expect.objectContaining({ name: 'kafka', ready: false }));
+  });
+});
+
+describe('when Postgres is unreachable', () => {
+  let gateway: GatewayHarness;
+
+  beforeAll(async () => {
+    // The harness keeps its own connection to a real test database; only the gateway gets a dead address.
+    gateway = await GatewayHarness.start(
+      'gw_db_down',
+      { DATABASE_URL: `postgres://trawl:trawl@127.0.0.1:${await closedPort()}/none` },
+      { waitFor: 'kafka' },
+    );
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+  });
+
+  it('answers 503 with Retry-After rather than 500, even while checking the key', async () => {
+    const key = await gateway.keyFor('acme');
+    for (const [method, path] of [
+      ['GET', '/api/v1/batches'],
+      ['POST', '/api/v1/batches'],
+    ] as const) {
+      const body = method === 'POST' ? { domains: ['a.example'] } : undefined;
+      const answer = await gateway.request<{ message: string }>(method, path, { key, body });
+      expect(answer.status).toBe(503);
+      expect(answer.headers.get('retry-after')).toBe('5');
+      expect(answer.body.message).toMatch(/database/);
+    }
+  });
+});
