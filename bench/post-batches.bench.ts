@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const rate = arg('rate', 200);
   const seconds = arg('seconds', 20);
   const domainsPerBatch = arg('domains', 10);
-  const trawl = await TrawlUnderTest.start('bench-post', { services: ['gateway'], env: { LOG_LEVEL: 'warn' } });
+  const trawl = await TrawlUnderTest.start('bench-post', { services: ['gateway'] });
   try {
     const key = await trawl.apiKey('bench');
     const url = `${trawl.gatewayUrl}/api/v1/batches`;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type DataSource } from 'typeorm';
 import { createDataSource } from '@trawl/persistence';
-import { findTenantByKeyHash } from '../../../libs/persistence/src/queries/api-keys';
+import { findTenantByKeyHash } from '@trawl/persistence';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 import { runCli } from './cli';
 import { type CliOutput } from './cli-output';

@@ -13,7 +13,6 @@ import { BatchReadsService } from './batches/batch-reads.service';
 import { BatchSubmissionService } from './batches/batch-submission.service';
 import { BatchesController } from './batches/batches.controller';
 import { Database } from './common/database';
-import { GroupedPublisher } from './common/grouped-publisher';
 import { V3CompatController } from './compat/v3.controller';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { createValidationPipe } from './http/validation';
@@ -44,7 +43,6 @@ export class GatewayModule {
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         Database,
-        GroupedPublisher,
         ApiKeyService,
         ApiKeyGuard,
         BatchSubmissionService,

@@ -5,7 +5,7 @@ import { loadTrawlConfig, type TrawlConfig } from '@trawl/config';
 import { type AnyMessage, decodeMessage, topicName } from '@trawl/contracts';
 import { createDataSource } from '@trawl/persistence';
 import { createLogger, silenceKafkajsTimeoutWarning } from '@trawl/telemetry';
-import { createApiKey } from '../../../libs/persistence/src/queries/api-keys';
+import { createApiKey } from '@trawl/persistence';
 import { eventually } from '../../../test/support/eventually';
 import { stackEnv, uniqueName } from '../../../test/support/stack-env';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';

@@ -24,8 +24,14 @@ const NETWORK_CODES = new Set([
 
 /** A dependency (Postgres, Kafka) is unreachable or overloaded: waiting is the only remedy. */
 export function isInfrastructureError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const { code, retriable, name } = error as Error & { code?: unknown; retriable?: unknown };
+  // Field checks, not instanceof: errors from another realm (Node internals under Jest) fail it.
+  if (typeof error !== 'object' || error === null) return false;
+  const {
+    code,
+    retriable,
+    name = '',
+    message = '',
+  } = error as { code?: unknown; retriable?: unknown; name?: string; message?: string };
   if (typeof code === 'string') {
     if (NETWORK_CODES.has(code)) return true;
     // PostgreSQL SQLSTATE: 08 connection, 53 resources, 57P admin shutdown, 40001/40P01 serialization/deadlock.
@@ -34,7 +40,7 @@ export function isInfrastructureError(error: unknown): boolean {
   if (name === 'PublishError' || (name.startsWith('KafkaJS') && retriable === true)) return true;
   if (
     /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
-      error.message,
+      message,
     )
   ) {
     return true;

@@ -47,8 +47,10 @@ export class MessagingRuntime implements OnApplicationBootstrap, OnApplicationSh
     @Inject(LOG) private readonly log: Log,
   ) {}
 
+  private startup: Promise<void> | undefined;
+
   onApplicationBootstrap(): void {
-    void this.startWithRetries();
+    this.startup = this.startWithRetries();
   }
 
   private async startWithRetries(): Promise<void> {
@@ -62,6 +64,7 @@ export class MessagingRuntime implements OnApplicationBootstrap, OnApplicationSh
           await admin.disconnect();
         }
         await this.publisher.connect();
+        if (this.stopped) break;
         for (const wrapper of this.discovery.getProviders()) {
           const options = wrapper.metatype
             ? (Reflect.getMetadata(CONSUMES_METADATA, wrapper.metatype) as ConsumesOptions | undefined)
@@ -80,9 +83,11 @@ export class MessagingRuntime implements OnApplicationBootstrap, OnApplicationSh
             maxAttempts: this.config.TRAWL_CONSUMER_MAX_ATTEMPTS,
             sessionTimeoutMs: options.sessionTimeoutMs ?? this.config.KAFKA_SESSION_TIMEOUT_MS,
           });
-          await consumer.start();
           this.consumers.push(consumer);
+          await consumer.start();
+          if (this.stopped) break;
         }
+        if (this.stopped) break;
         this.started = true;
         this.lastError = undefined;
         return;
@@ -91,7 +96,9 @@ export class MessagingRuntime implements OnApplicationBootstrap, OnApplicationSh
         await Promise.all(this.consumers.splice(0).map((consumer) => consumer.stop()));
         const wait = Math.min(10_000, 500 * attempt);
         this.log.warn({ err: error, retry_in_ms: wait }, 'Kafka not available yet; retrying');
-        await new Promise((resolve) => setTimeout(resolve, wait));
+        for (let waited = 0; waited < wait && !this.stopped; waited += 200) {
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
       }
     }
   }
@@ -107,6 +114,7 @@ export class MessagingRuntime implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    await this.startup;
     await Promise.all(this.consumers.map((consumer) => consumer.stop()));
     await this.publisher.disconnect();
   }

@@ -6,3 +6,4 @@ export * from './entities/api-key.entity';
 export * from './entities/batch-submission.entity';
 export * from './persistence.module';
 export * from './queries/processed-events';
+export * from './queries/api-keys';

@@ -7,7 +7,7 @@ import {
   listApiKeys,
   revokeApiKey,
   TenantNameError,
-} from '../../../../libs/persistence/src/queries/api-keys';
+} from '@trawl/persistence';
 import { CliError, type CliOutput } from '../cli-output';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { API_KEY_PREFIX, findTenantByKeyHash, hashApiKey } from '../../../../libs/persistence/src/queries/api-keys';
+import { API_KEY_PREFIX, findTenantByKeyHash, hashApiKey } from '@trawl/persistence';
 import { Database } from '../common/database';
 
 const KNOWN_TTL_MS = 30_000;

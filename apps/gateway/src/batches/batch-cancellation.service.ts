@@ -1,6 +1,6 @@
+import { MessagePublisher } from '@trawl/messaging';
 import { Injectable } from '@nestjs/common';
 import { createMessage, isTerminalBatchStatus } from '@trawl/contracts';
-import { GroupedPublisher } from '../common/grouped-publisher';
 import { ApiError } from '../http/api-error';
 import { BatchReadsService } from './batch-reads.service';
 import { type CancelAcceptedDto } from './dto/batch-responses.dto';
@@ -10,7 +10,7 @@ import { type CancelAcceptedDto } from './dto/batch-responses.dto';
 export class BatchCancellationService {
   constructor(
     private readonly reads: BatchReadsService,
-    private readonly publisher: GroupedPublisher,
+    private readonly publisher: MessagePublisher,
   ) {}
 
   async cancel(tenant: string, batchId: string, reason: string | undefined): Promise<CancelAcceptedDto> {

@@ -1,10 +1,10 @@
+import { MessagePublisher } from '@trawl/messaging';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { TRAWL_CONFIG, type TrawlConfig } from '@trawl/config';
 import { createMessage, deterministicId } from '@trawl/contracts';
 import { currentTraceId, LOG, type Log } from '@trawl/telemetry';
 import { Database } from '../common/database';
-import { GroupedPublisher } from '../common/grouped-publisher';
 import { ApiError, badRequest } from '../http/api-error';
 import { normaliseDomainList } from './domain-list';
 import { type NormalisedRequest, requestHash } from './request-hash';
@@ -64,7 +64,7 @@ const INSERT_SUBMISSION = `
 export class BatchSubmissionService {
   constructor(
     private readonly database: Database,
-    private readonly publisher: GroupedPublisher,
+    private readonly publisher: MessagePublisher,
     @Inject(TRAWL_CONFIG) private readonly config: TrawlConfig,
     @Inject(LOG) private readonly log: Log,
   ) {}

@@ -1,8 +1,14 @@
 import { CompressionTypes, type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 import { type AnyMessage, encodeMessage, MessageHeader, messageKey, Messages, topicName } from '@trawl/contracts';
 import { injectTraceHeaders, type Log, messagesPublished } from '@trawl/telemetry';
+import { SendQueue } from './send-queue';
 
 const COMPRESS_ABOVE_BYTES = 64 * 1024;
+
+interface TopicRecord {
+  topic: string;
+  message: Message;
+}
 
 export class PublishError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -18,6 +24,10 @@ export class PublishError extends Error {
 export class MessagePublisher {
   private producer: Producer | undefined;
   private connecting: Promise<Producer> | undefined;
+  private readonly queue = new SendQueue<TopicRecord>(
+    (records) => this.sendRecords(records),
+    (record) => (record.message.value as Buffer).length,
+  );
 
   constructor(
     private readonly kafka: Kafka,
@@ -58,44 +68,29 @@ export class MessagePublisher {
   }
 
   /**
-   * Sends the messages in one request per call (in the given order within each partition).
-   * Rejects with PublishError if Kafka did not acknowledge them within the timeout.
+   * Resolves once Kafka acknowledged every message; rejects with PublishError if it did not within
+   * the timeout. Messages of one call stay in order; concurrent calls share requests (SendQueue).
    */
   async publish(messages: AnyMessage[], options: { timeoutMs?: number } = {}): Promise<void> {
     if (messages.length === 0) return;
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const traceHeaders = injectTraceHeaders();
-    const byTopic = new Map<string, Message[]>();
-    let largest = 0;
-    for (const message of messages) {
-      const value = encodeMessage(message);
-      largest = Math.max(largest, value.length);
-      const topic = topicName(this.topicPrefix, Messages[message.type].topic);
-      const list = byTopic.get(topic) ?? [];
-      list.push({
+    const records: TopicRecord[] = messages.map((message) => ({
+      topic: topicName(this.topicPrefix, Messages[message.type].topic),
+      message: {
         key: messageKey(message),
-        value,
+        value: encodeMessage(message),
         headers: {
           ...traceHeaders,
           [MessageHeader.type]: message.type,
           [MessageHeader.version]: String(message.version),
         },
-      });
-      byTopic.set(topic, list);
-    }
+      },
+    }));
     let timer: NodeJS.Timeout | undefined;
     try {
-      const producer = await withTimeout(this.connected(), timeoutMs, () => {
-        timer = undefined;
-      });
-      const send = producer.sendBatch({
-        acks: -1,
-        timeout: timeoutMs,
-        compression: largest > COMPRESS_ABOVE_BYTES ? CompressionTypes.GZIP : CompressionTypes.None,
-        topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list })),
-      });
       await Promise.race([
-        send,
+        this.queue.enqueue(records),
         new Promise<never>((_, reject) => {
           timer = setTimeout(
             () => reject(new PublishError(`Kafka did not acknowledge within ${timeoutMs} ms`)),
@@ -109,10 +104,28 @@ export class MessagePublisher {
         cause: error,
       });
     } finally {
-      if (timer) clearTimeout(timer);
+      clearTimeout(timer);
     }
     for (const message of messages) messagesPublished.inc({ type: message.type });
-    this.log.debug({ count: messages.length, types: [...new Set(messages.map((m) => m.type))] }, 'published');
+  }
+
+  private async sendRecords(records: TopicRecord[]): Promise<void> {
+    const producer = await this.connected();
+    const byTopic = new Map<string, Message[]>();
+    let largest = 0;
+    for (const { topic, message } of records) {
+      largest = Math.max(largest, (message.value as Buffer).length);
+      const list = byTopic.get(topic) ?? [];
+      list.push(message);
+      byTopic.set(topic, list);
+    }
+    await producer.sendBatch({
+      acks: -1,
+      timeout: this.timeoutMs,
+      compression: largest > COMPRESS_ABOVE_BYTES ? CompressionTypes.GZIP : CompressionTypes.None,
+      topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list })),
+    });
+    this.log.debug({ count: records.length }, 'published');
   }
 
   /** Sends raw records (dead letters) with the same guarantees. */
@@ -125,23 +138,5 @@ export class MessagePublisher {
     const producer = this.producer ?? (await this.connecting?.catch(() => undefined));
     this.producer = undefined;
     await producer?.disconnect().catch(() => undefined);
-  }
-}
-
-async function withTimeout<T>(promise: Promise<T>, timeoutMs: number, onSettle: () => void): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new PublishError(`Kafka unreachable: no connection within ${timeoutMs} ms`)),
-          timeoutMs,
-        );
-      }),
-    ]);
-  } finally {
-    if (timer) clearTimeout(timer);
-    onSettle();
   }
 }
