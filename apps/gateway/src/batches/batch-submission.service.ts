@@ -55,10 +55,10 @@ const INSERT_SUBMISSION = `
   returning batch_id`;
 
 /**
- * Accepts batches: validates and normalises, records the submission, publishes `batch.requested`
- * and answers only once Kafka acknowledged it. The submission row is what makes this safe:
+ * Accepts batches: validates and normalises, publishes `batch.requested` and answers only once
+ * Kafka acknowledged it. With an Idempotency-Key the submission row claims the key first:
  * 'submitting' until the ack, 'accepted' after, deleted if the publish failed; a retry with the
- * same Idempotency-Key finds it (and re-publishes the same event if a crash left it 'submitting').
+ * same key finds it (and re-publishes the same event if a crash left it 'submitting').
  */
 @Injectable()
 export class BatchSubmissionService {
@@ -81,6 +81,7 @@ export class BatchSubmissionService {
       traceId: currentTraceId(),
       createdAt: new Date(),
     };
+    if (idempotencyKey === null) return this.publishUnkeyed(submission);
     // Twice at most: if the request that holds the key fails and removes its row, this one proceeds.
     for (let attempt = 1; ; attempt += 1) {
       if (await this.insert(submission, 'submitting')) return this.publishNew(submission);
@@ -164,6 +165,22 @@ export class BatchSubmissionService {
       throw error;
     }
     await this.markAccepted(submission);
+    return this.accepted(submission, false);
+  }
+
+  /**
+   * Without an Idempotency-Key there is no key to claim first, so one write suffices: publish,
+   * then record the accepted submission (for GET before the projection has the batch). If that
+   * write fails the batch still exists in the log and the projection shows it shortly.
+   */
+  private async publishUnkeyed(submission: Submission): Promise<AcceptedBatch> {
+    await this.publisher.publish([this.requestedEvent(submission)]);
+    await this.insert(submission, 'accepted').catch((error: unknown) =>
+      this.log.error(
+        { err: error, batch_id: submission.batchId },
+        'batch accepted but its submission row was not written',
+      ),
+    );
     return this.accepted(submission, false);
   }
 
