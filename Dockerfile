@@ -17,11 +17,11 @@ ENV SCARF_ANALYTICS=false \
     NPM_CONFIG_FUND=false \
     NPM_CONFIG_UPDATE_NOTIFIER=false
 
-# Manifests first (the workspace's too: npm ci needs every workspace's package.json), so the
+# Manifests first (the workspace's too: npm needs every workspace's package.json), so the
 # dependency layer is rebuilt only when they change.
 COPY package.json package-lock.json ./
 COPY tools/trawl-cli/package.json tools/trawl-cli/package.json
-RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts
+RUN --mount=type=cache,target=/root/.npm npm install --no-audit --no-fund --ignore-scripts
 
 COPY . .
 # What `npm run build` does (tsc, then tsc-alias rewriting @trawl/* imports to relative paths).
@@ -41,7 +41,7 @@ ENV NODE_ENV=production \
 
 COPY package.json package-lock.json ./
 COPY tools/trawl-cli tools/trawl-cli
-RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts
+RUN --mount=type=cache,target=/root/.npm npm install --omit=dev --no-audit --no-fund --ignore-scripts
 
 COPY --from=build /app/dist ./dist
 

@@ -13,4 +13,7 @@ if ! command -v npm >/dev/null 2>&1; then
 fi
 echo "installing npm dependencies (first run, or package-lock.json changed)..." >&2
 export SCARF_ANALYTICS=false
-if [ -f package-lock.json ]; then npm ci --no-audit --no-fund >&2; else npm install --no-audit --no-fund >&2; fi
+# `npm install` (not `npm ci`): npm 11.19's `npm ci` rejects lock files that leave out optional
+# packages of other platforms (@swc/core-*, ...), even one it has just written itself. With a lock
+# file present, `npm install` installs exactly the locked versions.
+npm install --no-audit --no-fund >&2
