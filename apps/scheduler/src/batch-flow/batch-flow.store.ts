@@ -36,7 +36,7 @@ export interface StoredBatch {
 
 const DOMAIN_COLUMNS = 'ordinal, domain, status, attempt, awaiting_retry, last_error, dispatched_attempt, due_at';
 
-function toDomain(row: DomainRow): FlowDomain {
+function domainFromRow(row: DomainRow): FlowDomain {
   return {
     ordinal: row.ordinal,
     domain: row.domain,
@@ -115,7 +115,7 @@ export class BatchFlowStore {
       `select ${DOMAIN_COLUMNS} from scheduler_domains where ${where}`,
       params,
     );
-    return rows.map(toDomain);
+    return rows.map(domainFromRow);
   }
 
   async save(batch: FlowBatch, domains: FlowDomain[]): Promise<void> {
