@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { stackEnv, uniqueName } from './stack-env';
@@ -7,6 +8,24 @@ import { createTestDatabase, type TestDatabase } from './test-database';
 
 export type ServiceName = 'gateway' | 'scheduler' | 'scraper' | 'aggregator';
 const ALL: ServiceName[] = ['aggregator', 'scheduler', 'scraper', 'gateway'];
+const PORT_VARIABLE: Record<ServiceName, string> = {
+  gateway: 'GATEWAY_PORT',
+  scheduler: 'SCHEDULER_PORT',
+  scraper: 'SCRAPER_PORT',
+  aggregator: 'AGGREGATOR_PORT',
+};
+
+/** A loopback port nobody listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
 /** The repository root, from the sources (test/support) or from their build (dist/test/support). */
 function repoRoot(from: string): string {
   let dir = from;
@@ -50,10 +69,6 @@ export class TrawlUnderTest {
       OTEL_EXPORTER_OTLP_ENDPOINT: stack.OTEL_EXPORTER_OTLP_ENDPOINT,
       TRAWL_TOPIC_PREFIX: `${uniqueName(label)}.`,
       TRAWL_TOPIC_PARTITIONS: '3',
-      GATEWAY_PORT: '0',
-      SCHEDULER_PORT: '0',
-      SCRAPER_PORT: '0',
-      AGGREGATOR_PORT: '0',
       SCRAPER_POLITENESS_DELAY_MS: '0',
       LOG_LEVEL: 'info',
       ...options.env,
@@ -78,46 +93,47 @@ export class TrawlUnderTest {
     return this.env.TRAWL_TOPIC_PREFIX!;
   }
 
-  /** Starts a service and resolves with its base URL once it listens and is ready. */
+  /** Starts a service and resolves with its base URL once it answers /health/ready. */
   async launch(name: ServiceName, extraEnv: Record<string, string> = {}): Promise<string> {
+    const port = await freePort();
     const child = spawn(process.execPath, ['--enable-source-maps', path.join(root, `dist/apps/${name}/src/main.js`)], {
-      env: { ...this.env, ...extraEnv },
+      env: { ...this.env, ...extraEnv, [PORT_VARIABLE[name]]: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output: string[] = [];
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`${name} did not start:\n${output.slice(-30).join('\n')}`)),
-        60_000,
-      );
-      const onLine = (chunk: Buffer) => {
-        for (const line of chunk.toString().split('\n')) {
-          if (!line) continue;
-          output.push(line);
-          if (output.length > 2000) output.shift();
-          if (line.includes(`"${name} listening"`)) {
-            const parsed = JSON.parse(line) as { url: string };
-            clearTimeout(timer);
-            resolve(parsed.url);
-          }
-        }
-      };
-      child.stdout.on('data', onLine);
-      child.stderr.on('data', onLine);
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        reject(new Error(`${name} exited (${signal ?? code}) while starting:\n${output.slice(-30).join('\n')}`));
-      });
-    });
-    this.processes.set(name, { child, url, output });
-    await this.waitReady(name, url);
+    const collect = (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n')) {
+        if (!line) continue;
+        output.push(line);
+        if (output.length > 2000) output.shift();
+      }
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    const url = `http://127.0.0.1:${port}`;
+    const running: Running = { child, url, output };
+    this.processes.set(name, running);
+    const exited = new Promise<never>((_, reject) =>
+      child.once('exit', (code, signal) =>
+        reject(new Error(`${name} exited (${signal ?? code}) while starting:\n${output.slice(-30).join('\n')}`)),
+      ),
+    );
+    exited.catch(() => undefined);
+    try {
+      await Promise.race([this.waitReady(name, url), exited]);
+    } catch (error) {
+      // Never leave a half-started process behind.
+      await this.kill(name);
+      throw error;
+    }
     return url;
   }
 
   private async waitReady(name: ServiceName, url: string): Promise<void> {
     const deadline = Date.now() + 60_000;
     let last = '';
-    while (Date.now() < deadline) {
+    const child = this.processes.get(name)?.child;
+    while (Date.now() < deadline && child?.exitCode === null && child.signalCode === null) {
       try {
         const response = await fetch(`${url}/health/ready`);
         last = await response.text();
@@ -127,7 +143,7 @@ export class TrawlUnderTest {
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    throw new Error(`${name} not ready: ${last}`);
+    throw new Error(`${name} not ready: ${last}\n${this.logs(name).slice(-30).join('\n')}`);
   }
 
   /** Kills a service the hard way (SIGKILL: no shutdown hooks, nothing flushed). */
@@ -135,8 +151,10 @@ export class TrawlUnderTest {
     const running = this.processes.get(name);
     if (!running) return;
     this.processes.delete(name);
-    const exited = new Promise((resolve) => running.child.once('exit', resolve));
-    running.child.kill('SIGKILL');
+    const { child } = running;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
     await exited;
   }
 
