@@ -5,8 +5,9 @@ import path from 'node:path';
 import { loadSettings, repoRoot } from './stack/settings.mjs';
 
 export function stackUp() {
+  // Progress goes to stderr: `npm start` keeps stdout for the gateway's URL.
   const result = spawnSync(process.execPath, [path.join(repoRoot, 'scripts/stack/cli.mjs'), 'up'], {
-    stdio: 'inherit',
+    stdio: ['ignore', 2, 2],
   });
   if (result.status !== 0) {
     process.stderr.write(

@@ -23,7 +23,7 @@ fs.mkdirSync(logDir, { recursive: true });
 
 const migrate = spawnSync(process.execPath, [path.join(repoRoot, 'dist/apps/cli/src/main.js'), 'migrate'], {
   env,
-  stdio: 'inherit',
+  stdio: ['ignore', 2, 2],
 });
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
