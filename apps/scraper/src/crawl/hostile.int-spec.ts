@@ -4,7 +4,8 @@ import {
   startFixtureWeb,
   type FixtureWeb,
 } from '../../../../test/fixture-web/fixture-web.server';
-import { crawlDomain, CrawlError, parseResolveOverrides, type CrawlOptions } from './index';
+import { crawlDomain, type CrawlOptions } from './index';
+import { crawlError, fixtureCrawlOptions } from './testing/crawl-test-kit';
 
 jest.setTimeout(30_000);
 
@@ -18,26 +19,12 @@ afterAll(async () => {
 });
 
 function options(overrides: Partial<CrawlOptions> = {}): CrawlOptions {
-  return {
+  return fixtureCrawlOptions(fixture.resolveSpec(), {
     maxPages: 20,
-    userAgent: 'Trawl/0.1.0 (+https://github.com/trawl/trawl)',
     pageTimeoutMs: 5_000,
     domainTimeoutMs: 30_000,
-    maxPageBytes: 2 * 1024 * 1024,
-    politenessDelayMs: 0,
-    resolver: parseResolveOverrides(fixture.resolveSpec()),
     ...overrides,
-  };
-}
-
-async function crawlError(promise: Promise<unknown>): Promise<CrawlError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof CrawlError) return error;
-    throw error;
-  }
-  throw new Error('expected the crawl to fail');
+  });
 }
 
 describe('hostile start pages', () => {

@@ -1,7 +1,8 @@
 import { fixtureHost, startFixtureWeb, type FixtureWeb } from '../../../../test/fixture-web/fixture-web.server';
 import { Agent } from 'undici';
 import { createGuardedConnector } from './guarded.connector';
-import { crawlDomain, CrawlError, parseResolveOverrides, type CrawlOptions } from './index';
+import { crawlDomain, parseResolveOverrides, type CrawlOptions } from './index';
+import { crawlError, fixtureCrawlOptions } from './testing/crawl-test-kit';
 import { classifyError } from './error.classifier';
 
 jest.setTimeout(30_000);
@@ -19,26 +20,12 @@ afterEach(() => {
 });
 
 function options(overrides: Partial<CrawlOptions> = {}): CrawlOptions {
-  return {
+  return fixtureCrawlOptions(fixture.resolveSpec(), {
     maxPages: 10,
-    userAgent: 'Trawl/0.1.0 (+https://github.com/trawl/trawl)',
     pageTimeoutMs: 3_000,
     domainTimeoutMs: 10_000,
-    maxPageBytes: 2 * 1024 * 1024,
-    politenessDelayMs: 0,
-    resolver: parseResolveOverrides(fixture.resolveSpec()),
     ...overrides,
-  };
-}
-
-async function crawlError(promise: Promise<unknown>): Promise<CrawlError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof CrawlError) return error;
-    throw error;
-  }
-  throw new Error('expected the crawl to fail');
+  });
 }
 
 describe('SSRF guard (the fixture itself is on loopback, reachable only through the override)', () => {

@@ -1,0 +1,28 @@
+import { CrawlError } from '../crawl-error';
+import { type CrawlOptions } from '../crawl.types';
+import { parseResolveOverrides } from '../resolve-overrides';
+
+/** Crawl options for tests against the fixture web: the fixture reachable only through the override. */
+export function fixtureCrawlOptions(resolveSpec: string, overrides: Partial<CrawlOptions> = {}): CrawlOptions {
+  return {
+    maxPages: 20,
+    userAgent: 'Trawl/0.1.0 (+https://github.com/trawl/trawl)',
+    pageTimeoutMs: 5_000,
+    domainTimeoutMs: 20_000,
+    maxPageBytes: 2 * 1024 * 1024,
+    politenessDelayMs: 0,
+    resolver: parseResolveOverrides(resolveSpec),
+    ...overrides,
+  };
+}
+
+/** The CrawlError a crawl fails with; any other outcome fails the test. */
+export async function crawlError(promise: Promise<unknown>): Promise<CrawlError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof CrawlError) return error;
+    throw error;
+  }
+  throw new Error('expected the crawl to fail');
+}
