@@ -1,7 +1,6 @@
 // Starting, finding and stopping the stack's own background processes, by pid file.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 
 export function readPid(pidFile) {
   try {
@@ -67,22 +66,6 @@ export async function stopPid(pidFile, { name, graceMs = 20000, signal = 'SIGTER
 
 export function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-export function portInUse(port, host = '127.0.0.1') {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host });
-    socket.setTimeout(1000);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 /** Polls probe() until it resolves true; throws with the last error after timeoutMs. */

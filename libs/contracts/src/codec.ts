@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { envelopeSchema, MessageHeader } from './envelope';
+import { envelopeSchema } from './envelope';
 import {
   type AnyMessage,
   isMessageType,
@@ -79,5 +79,3 @@ export function decodeMessage(value: Buffer | null): AnyMessage {
   }
   return { ...envelope.data, type, data: data.data } as AnyMessage;
 }
-
-export { MessageHeader };

@@ -8,8 +8,8 @@ export function acceptedHeaders(batch: AcceptedBatch, statusUrl: string): Record
   return { Location: statusUrl, ...(batch.replayed ? { 'Idempotent-Replayed': 'true' } : {}) };
 }
 
-export function v1Accepted(batch: AcceptedBatch): Reply<BatchAcceptedDto> {
-  const statusUrl = v1StatusUrl(batch.batchId);
+/** The 202 both API versions share; v1 adds the trace id. */
+export function acceptedReply(batch: AcceptedBatch, statusUrl: string) {
   return {
     headers: acceptedHeaders(batch, statusUrl),
     body: {
@@ -17,7 +17,11 @@ export function v1Accepted(batch: AcceptedBatch): Reply<BatchAcceptedDto> {
       status_url: statusUrl,
       job_count: batch.jobCount,
       created_at: batch.createdAt.toISOString(),
-      trace_id: batch.traceId,
     },
   };
+}
+
+export function v1Accepted(batch: AcceptedBatch): Reply<BatchAcceptedDto> {
+  const { headers, body } = acceptedReply(batch, v1StatusUrl(batch.batchId));
+  return { headers, body: { ...body, trace_id: batch.traceId } };
 }

@@ -1,4 +1,4 @@
-import { acceptedHeaders } from '../batches/accepted.view';
+import { acceptedReply } from '../batches/accepted.view';
 import { type AcceptedBatch } from '../batches/batch-submission.service';
 import { type BatchStatusDto } from '../batches/dto/batch-responses.dto';
 import { type Reply } from '../http/reply';
@@ -7,16 +7,7 @@ import { type V3BatchAcceptedDto, type V3BatchStatusDto } from './v3.dto';
 export const v3StatusUrl = (batchId: string) => `/api/v3/batch_page_scraper/batch/${batchId}/status`;
 
 export function v3Accepted(batch: AcceptedBatch): Reply<V3BatchAcceptedDto> {
-  const statusUrl = v3StatusUrl(batch.batchId);
-  return {
-    headers: acceptedHeaders(batch, statusUrl),
-    body: {
-      batch_id: batch.batchId,
-      status_url: statusUrl,
-      job_count: batch.jobCount,
-      created_at: batch.createdAt.toISOString(),
-    },
-  };
+  return acceptedReply(batch, v3StatusUrl(batch.batchId));
 }
 
 /** Exactly the seed's fields, nothing more: v3 clients may compare key sets. */

@@ -1,7 +1,20 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { BATCH_STATUSES, type BatchStatus, DOMAIN_STATUSES, type DomainStatus } from '@trawl/contracts';
+
+/** `?limit=`: an integer page size from 1 to 500, documented with its default. */
+function PageLimit(defaultSize: number): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ minimum: 1, maximum: 500, default: defaultSize }),
+    IsOptional(),
+    Type(() => Number),
+    IsInt({ message: 'limit must be an integer' }),
+    Min(1, { message: 'limit must be at least 1' }),
+    Max(500, { message: 'limit must be at most 500' }),
+  );
+}
 
 export class CursorQueryDto {
   @ApiPropertyOptional({ description: 'The next_cursor of the previous page, as given' })
@@ -12,12 +25,7 @@ export class CursorQueryDto {
 }
 
 export class ListDomainsQueryDto extends CursorQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be an integer' })
-  @Min(1, { message: 'limit must be at least 1' })
-  @Max(500, { message: 'limit must be at most 500' })
+  @PageLimit(100)
   limit?: number;
 
   @ApiPropertyOptional({ enum: DOMAIN_STATUSES, description: 'Only domains with this status' })
@@ -27,12 +35,7 @@ export class ListDomainsQueryDto extends CursorQueryDto {
 }
 
 export class ListBatchesQueryDto extends CursorQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be an integer' })
-  @Min(1, { message: 'limit must be at least 1' })
-  @Max(500, { message: 'limit must be at most 500' })
+  @PageLimit(50)
   limit?: number;
 
   @ApiPropertyOptional({ enum: BATCH_STATUSES, description: 'Only batches with this status' })
