@@ -22,14 +22,6 @@ function fromHttpException(exception: HttpException): Answer {
   return { status, body: errorBody(status, message), headers: {} };
 }
 
-/** isInfrastructureError wants `instanceof Error`, which errors from Node's own modules fail inside Jest's sandbox. */
-function isDependencyDown(error: unknown): boolean {
-  if (isInfrastructureError(error)) return true;
-  if (typeof error !== 'object' || error === null || error instanceof Error) return false;
-  const { message } = error as { message?: unknown };
-  return typeof message === 'string' && isInfrastructureError(Object.assign(new Error(message), error));
-}
-
 /**
  * Answers every failure in the API's error shape. Expected failures keep their status; a
  * dependency that is down is a 503 with Retry-After; anything else is a logged 500.
@@ -61,7 +53,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
         headers: retryLater,
       };
     }
-    if (isDependencyDown(exception)) {
+    if (isInfrastructureError(exception)) {
       this.log.warn({ ...context, err: exception }, 'database unavailable; answered 503');
       return {
         status: 503,
