@@ -18,10 +18,12 @@ ENV SCARF_ANALYTICS=false \
     NPM_CONFIG_UPDATE_NOTIFIER=false
 
 # Manifests first (the workspace's too: npm needs every workspace's package.json), so the
-# dependency layer is rebuilt only when they change.
+# dependency layer is rebuilt only when they change. No optional packages: they are native builds
+# the image never runs (the local stack's x64 PostgreSQL, the test compiler's per-platform
+# bindings), and leaving them out lets the same lock file build on amd64 and arm64.
 COPY package.json package-lock.json ./
 COPY tools/trawl-cli/package.json tools/trawl-cli/package.json
-RUN --mount=type=cache,target=/root/.npm npm install --no-audit --no-fund --ignore-scripts
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=optional --no-audit --no-fund --ignore-scripts
 
 COPY . .
 # What `npm run build` does (tsc, then tsc-alias rewriting @trawl/* imports to relative paths).
@@ -41,7 +43,7 @@ ENV NODE_ENV=production \
 
 COPY package.json package-lock.json ./
 COPY tools/trawl-cli tools/trawl-cli
-RUN --mount=type=cache,target=/root/.npm npm install --omit=dev --no-audit --no-fund --ignore-scripts
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --omit=optional --no-audit --no-fund --ignore-scripts
 
 COPY --from=build /app/dist ./dist
 
