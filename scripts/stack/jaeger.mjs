@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { requireTool, run, runningPid, spawnDetached, stopPid, waitUntil } from './process-control.mjs';
+import { goBinary } from './go-toolchain.mjs';
+import { run, runningPid, spawnDetached, stopPid, waitUntil } from './process-control.mjs';
 
 const MODULE = 'github.com/jaegertracing/jaeger';
 
@@ -19,11 +20,11 @@ export function jaegerPart(settings) {
 
   async function build() {
     if (fs.existsSync(binary)) return;
-    requireTool('go', 'install Go 1.24+ (Debian: apt-get install -y golang-go, or from go.dev)');
+    const goCommand = await goBinary({ cacheDir: settings.cacheDir, toolchain: settings.goToolchain });
     console.log(`jaeger: building ${MODULE} ${jaeger.version} with Go (cold: a few minutes, then cached in ${binary})`);
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'trawl-jaeger-build-'));
     const env = { ...process.env, GOFLAGS: '-mod=mod', CGO_ENABLED: '0' };
-    const go = (...args) => run('go', args, { cwd: work, env });
+    const go = (...args) => run(goCommand, args, { cwd: work, env });
     try {
       await go('mod', 'init', 'trawl.local/jaeger-build');
       // Jaeger's go.mod replaces sarama; a replace only applies in the main module, so repeat it here.

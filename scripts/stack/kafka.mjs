@@ -3,7 +3,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { repoRoot } from './settings.mjs';
-import { requireTool, run, runningPid, spawnDetached, stopPid, waitUntil } from './process-control.mjs';
+import {
+  requireTool,
+  requireToolVersion,
+  run,
+  runningPid,
+  spawnDetached,
+  stopPid,
+  waitUntil,
+} from './process-control.mjs';
 
 export function kafkaPart(settings) {
   const { kafka, host } = settings;
@@ -21,7 +29,6 @@ export function kafkaPart(settings) {
 
   async function install() {
     if (fs.existsSync(path.join(libsDir, `kafka_2.13-${kafka.version}.jar`))) return;
-    requireTool('java', 'install a Java 17+ runtime (Debian: apt-get install -y openjdk-17-jre-headless)');
     requireTool('mvn', 'install Apache Maven (Debian: apt-get install -y maven)');
     console.log(`kafka: fetching Apache Kafka ${kafka.version} jars from Maven Central into ${libsDir}`);
     const staging = `${libsDir}.partial`;
@@ -129,6 +136,12 @@ export function kafkaPart(settings) {
     pid: () => runningPid(files.pid),
     probe,
     async up() {
+      await requireToolVersion('java', {
+        args: ['-version'],
+        pattern: /version "(\d+)(?:\.(\d+))?/,
+        minimum: [17, 0],
+        hint: 'install a Java 17+ runtime (Debian 12: apt-get install -y openjdk-17-jre-headless)',
+      });
       await install();
       fs.mkdirSync(dir, { recursive: true });
       writeConfig();

@@ -105,6 +105,23 @@ export function requireTool(command, installHint) {
   if (!found) throw new ToolMissingError(`${command} is not installed: ${installHint}`);
 }
 
+/**
+ * Like requireTool, and the tool must be at least `minimum` ([major, minor]): `pattern` finds the
+ * major and minor numbers in what `command ...args` prints.
+ */
+export async function requireToolVersion(command, { args, pattern, minimum, hint }) {
+  requireTool(command, hint);
+  const match = pattern.exec(await run(command, args));
+  const found = match ? [Number(match[1]), Number(match[2] ?? 0)] : undefined;
+  const [major, minor] = minimum;
+  if (!found || found[0] < major || (found[0] === major && found[1] < minor)) {
+    const seen = found
+      ? `${command} ${found.join('.')}`
+      : `${command} (no version in \`${command} ${args.join(' ')}\`)`;
+    throw new ToolMissingError(`${seen} is too old: ${major}.${minor} or newer is needed; ${hint}`);
+  }
+}
+
 export class ToolMissingError extends Error {}
 
 export function run(command, args, options = {}) {

@@ -1,5 +1,6 @@
 // Where the local stack lives and which loopback ports it uses. Every value can be overridden
 // by an environment variable; the same variables are documented in README.md.
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +17,28 @@ function port(name, fallback) {
   return value;
 }
 
+/** The stack's pinned versions: `.env` at the repository root, shared with docker-compose.yml. */
+export function stackVersions(env = process.env) {
+  const file = path.join(repoRoot, '.env');
+  const pinned = {};
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    const match = /^\s*([A-Z0-9_]+)=(.*?)\s*$/.exec(line);
+    if (match) pinned[match[1]] = match[2];
+  }
+  const version = (name) => {
+    const value = env[name] || pinned[name];
+    if (!value) throw new Error(`${name} is not set in ${file}`);
+    return value;
+  };
+  return {
+    kafka: version('TRAWL_KAFKA_VERSION'),
+    jaegerModule: version('TRAWL_JAEGER_MODULE_VERSION'),
+    goToolchain: version('TRAWL_GO_TOOLCHAIN'),
+  };
+}
+
 export function loadSettings(env = process.env) {
+  const versions = stackVersions(env);
   const stackDir = path.resolve(env.TRAWL_STACK_DIR || path.join(repoRoot, '.stack'));
   const cacheDir = path.resolve(
     env.TRAWL_CACHE_DIR || path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'trawl'),
@@ -24,9 +46,10 @@ export function loadSettings(env = process.env) {
   return {
     stackDir,
     cacheDir,
+    goToolchain: versions.goToolchain,
     host: '127.0.0.1',
     kafka: {
-      version: '4.4.0',
+      version: versions.kafka,
       port: port('TRAWL_KAFKA_PORT', 9092),
       controllerPort: port('TRAWL_KAFKA_CONTROLLER_PORT', 9093),
       heap: env.TRAWL_KAFKA_HEAP || '1g',
@@ -39,7 +62,7 @@ export function loadSettings(env = process.env) {
       database: 'trawl',
     },
     jaeger: {
-      version: 'v1.76.0',
+      version: versions.jaegerModule,
       otlpGrpcPort: port('TRAWL_JAEGER_OTLP_GRPC_PORT', 4317),
       otlpHttpPort: port('TRAWL_JAEGER_OTLP_HTTP_PORT', 4318),
       queryPort: port('TRAWL_JAEGER_QUERY_PORT', 16686),
