@@ -15,3 +15,4 @@ export * from './domain/domain-timed-out.event';
 export * from './lifecycle/batch-status';
 export * from './lifecycle/domain-lifecycle';
 export * from './deterministic-id';
+export * from './text/well-formed-text';
