@@ -17,7 +17,7 @@ describe('the stack versions', () => {
   });
 
   it('are taken from .env by docker-compose.yml, never written there', () => {
-    const images = [...read('docker-compose.yml').matchAll(/^\s*image: (.+)$/gm)].map((match) => match[1]);
+    const images = [...read('docker-compose.yml').matchAll(/^\s*image: (.+)$/gm)].map((match) => match[1]!);
     expect(images.filter((image) => image.startsWith('apache/kafka:'))).toEqual([
       'apache/kafka:${TRAWL_KAFKA_VERSION:?set in .env}',
     ]);
