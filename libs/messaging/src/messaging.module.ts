@@ -138,7 +138,10 @@ export class MessagingModule {
           provide: MessagePublisher,
           inject: [KAFKA, TRAWL_CONFIG, LOG],
           useFactory: (kafka: Kafka, config: TrawlConfig, log: Log) =>
-            new MessagePublisher(kafka, config.TRAWL_TOPIC_PREFIX, log, config.TRAWL_PUBLISH_TIMEOUT_MS),
+            new MessagePublisher(kafka, config.TRAWL_TOPIC_PREFIX, log, {
+              timeoutMs: config.TRAWL_PUBLISH_TIMEOUT_MS,
+              maxMessageBytes: config.TRAWL_MESSAGE_MAX_BYTES,
+            }),
         },
         MessagingRuntime,
       ],

@@ -83,6 +83,39 @@ describe('the projection', () => {
     expect(done.changes[0]).toMatchObject({ finishedAt: t(4), pages: [page] });
   });
 
+  it('counts the succeeded pages an event left out to stay under the size limit', () => {
+    const batch = projectEvent(
+      newBatch(1),
+      [],
+      event('batch.started', { started_at: t(1), max_attempts: 3 }, t(1)),
+    ).batch;
+    const queued = projectEvent(
+      batch,
+      [domain('a.com')],
+      event('domain.queued', { domain: 'a.com', attempt: 1, dispatch_id: 'x' }, t(2)),
+    );
+    const done = projectEvent(
+      queued.batch,
+      [domain('a.com', queued.changes[0]!.view)],
+      event(
+        'domain.scraped',
+        {
+          domain: 'a.com',
+          attempt: 1,
+          dispatch_id: 'x',
+          started_at: t(2),
+          finished_at: t(4),
+          pages: [page, { ...page, error: 'timeout' }],
+          truncated: { pages_omitted: 7, succeeded_pages_omitted: 5, fields_trimmed: true },
+          extraction,
+        },
+        t(5),
+      ),
+    );
+    expect(done.batch.pagesScraped).toBe(6);
+    expect(done.changes[0]!.pagesSucceeded).toBe(6);
+  });
+
   it('ends failed with a summary when every domain failed', () => {
     const started = projectEvent(
       newBatch(1),

@@ -9,6 +9,7 @@ import {
   isTerminalBatchStatus,
   isTerminalDomainStatus,
   type PageResult,
+  succeededPageCount,
 } from '@trawl/contracts';
 
 /** A projected domain row, as far as the projector decides it. */
@@ -26,6 +27,8 @@ export interface DomainChange {
   finishedAt: string | null;
   /** Replaces the domain's pages and extraction when present. */
   pages?: PageResult[];
+  /** With `pages`: how many of the attempt's pages succeeded (those an event left out included). */
+  pagesSucceeded?: number;
   extraction?: DomainExtraction | null;
 }
 
@@ -94,12 +97,14 @@ export function projectEvent(
     }
     if (event.type === 'domain.scraped') {
       change.pages = event.data.pages;
+      change.pagesSucceeded = succeededPageCount(event.data);
       change.extraction = event.data.extraction;
     } else if (event.type === 'domain.failed' && isTerminalDomainStatus(view.status)) {
       change.pages = event.data.pages;
+      change.pagesSucceeded = succeededPageCount(event.data);
       change.extraction = null;
     }
-    if (change.pages) next.pagesScraped += change.pages.filter((page) => page.error === null).length;
+    next.pagesScraped += change.pagesSucceeded ?? 0;
     changes.push(change);
   }
   next.status = batchStatusFor(

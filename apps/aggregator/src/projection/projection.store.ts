@@ -172,7 +172,7 @@ export class ProjectionStore {
     await this.em.query(`delete from pages where batch_id = $1 and domain = $2`, [batchId, change.domain]);
     await this.em.query(
       `update batch_domains set extraction = $3, pages_scraped = $4 where batch_id = $1 and domain = $2`,
-      [batchId, change.domain, change.extraction ?? null, pages.filter((page) => page.error === null).length],
+      [batchId, change.domain, change.extraction ?? null, change.pagesSucceeded ?? 0],
     );
     if (pages.length === 0) return;
     await this.em.query(

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isoTime } from '../envelope';
-import { pageResultSchema, scrapeErrorSchema } from './page-result';
+import { pageResultSchema, scrapeErrorSchema, pagesTruncationSchema } from './page-result';
 
 /** An attempt failed. Whether the domain is retried is the lifecycle's decision (see lifecycle/). */
 export const domainFailedV1 = z.object({
@@ -11,5 +11,6 @@ export const domainFailedV1 = z.object({
   finished_at: isoTime,
   error: scrapeErrorSchema,
   pages: z.array(pageResultSchema),
+  truncated: pagesTruncationSchema.optional(),
 });
 export type DomainFailedV1 = z.infer<typeof domainFailedV1>;

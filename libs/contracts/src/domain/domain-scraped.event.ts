@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isoTime } from '../envelope';
-import { domainExtractionSchema, pageResultSchema } from './page-result';
+import { domainExtractionSchema, pageResultSchema, pagesTruncationSchema } from './page-result';
 
 /** An attempt succeeded: the pages and what the site says about itself. */
 export const domainScrapedV1 = z.object({
@@ -10,6 +10,7 @@ export const domainScrapedV1 = z.object({
   started_at: isoTime,
   finished_at: isoTime,
   pages: z.array(pageResultSchema),
+  truncated: pagesTruncationSchema.optional(),
   extraction: domainExtractionSchema,
 });
 export type DomainScrapedV1 = z.infer<typeof domainScrapedV1>;

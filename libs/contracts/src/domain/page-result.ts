@@ -37,3 +37,19 @@ export const scrapeErrorSchema = z.object({
   retryable: z.boolean(),
 });
 export type ScrapeError = z.infer<typeof scrapeErrorSchema>;
+
+/**
+ * Set when the crawl recorded more than one event can carry (events stay under the broker's size
+ * limit by construction): per-page fields were shortened and/or the last pages were left out.
+ */
+export const pagesTruncationSchema = z.object({
+  pages_omitted: z.number().int().min(0),
+  succeeded_pages_omitted: z.number().int().min(0),
+  fields_trimmed: z.boolean(),
+});
+export type PagesTruncation = z.infer<typeof pagesTruncationSchema>;
+
+/** Pages fetched without error in an attempt, the ones an event left out included. */
+export function succeededPageCount(data: { pages: PageResult[]; truncated?: PagesTruncation }): number {
+  return data.pages.filter((page) => page.error === null).length + (data.truncated?.succeeded_pages_omitted ?? 0);
+}

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { type Admin, ConfigResourceTypes, type Kafka, type KafkaMessage } from 'kafkajs';
 import {
   type AnyMessage,
@@ -13,7 +13,7 @@ import {
 import { createLogger, silenceKafkajsTimeoutWarning } from '@trawl/telemetry';
 import { eventually } from '../../../../test/support/eventually';
 import { stackEnv, uniqueName } from '../../../../test/support/stack-env';
-import { NonRetryableError } from '../errors';
+import { isInfrastructureError, MessageTooLargeError, NonRetryableError } from '../errors';
 import { type DeliveryInfo, MessageConsumer } from '../consumer/message-consumer';
 import { MessagePublisher } from '../publisher/message-publisher';
 import { createKafka } from './kafka-client';
@@ -180,6 +180,43 @@ describe('Kafka round trip through the project’s own producer and topic provis
     // Nothing leaked onto the other topics.
     const offsets = await scope.admin.fetchTopicOffsets(scope.topic('domainCommands'));
     expect(offsets.every((p) => p.high === '0')).toBe(true);
+  });
+});
+
+describe('MessagePublisher: messages over the size limit', () => {
+  const scope = new Scope();
+
+  beforeAll(async () => {
+    await scope.admin.connect();
+    await ensureTopics(scope.admin, settingsFor(scope.prefix, 1)); // topics allow 2 MiB
+  });
+
+  afterAll(() => scope.close());
+
+  /** batch.requested whose metadata is `bytes` of incompressible text. */
+  const oversized = (bytes: number) => {
+    const message = batchRequested(['big.test']);
+    message.data.metadata = { blob: randomBytes(bytes).toString('base64') };
+    return message;
+  };
+
+  it('refuses a message over its own limit before sending it, as not retryable', async () => {
+    const publisher = new MessagePublisher(scope.kafka, scope.prefix, log, { maxMessageBytes: 1024 * 1024 });
+    scope.onCleanup(() => publisher.disconnect());
+    const error = await publisher.publish([oversized(1024 * 1024)]).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(MessageTooLargeError);
+    expect(error).toBeInstanceOf(NonRetryableError);
+    expect(isInfrastructureError(error)).toBe(false);
+    const offsets = await scope.admin.fetchTopicOffsets(scope.topic('batchEvents'));
+    expect(offsets.every((p) => p.high === '0')).toBe(true);
+  });
+
+  it("turns the broker's MESSAGE_TOO_LARGE into a not retryable error, never a wait for Kafka", async () => {
+    const publisher = new MessagePublisher(scope.kafka, scope.prefix, log, { maxMessageBytes: 16 * 1024 * 1024 });
+    scope.onCleanup(() => publisher.disconnect());
+    const error = await publisher.publish([oversized(4 * 1024 * 1024)]).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(MessageTooLargeError);
+    expect(isInfrastructureError(error)).toBe(false);
   });
 });
 

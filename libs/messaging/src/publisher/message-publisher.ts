@@ -1,6 +1,7 @@
 import { CompressionTypes, type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 import { type AnyMessage, encodeMessage, MessageHeader, messageKey, Messages, topicName } from '@trawl/contracts';
 import { injectTraceHeaders, type Log, messagesPublished } from '@trawl/telemetry';
+import { isTooLargeForKafka, MessageTooLargeError } from '../errors';
 import { SendQueue } from './send-queue';
 
 const COMPRESS_ABOVE_BYTES = 64 * 1024;
@@ -29,12 +30,18 @@ export class MessagePublisher {
     (record) => (record.message.value as Buffer).length,
   );
 
+  private readonly timeoutMs: number;
+  private readonly maxMessageBytes: number;
+
   constructor(
     private readonly kafka: Kafka,
     private readonly topicPrefix: string,
     private readonly log: Log,
-    private readonly timeoutMs = 30_000,
-  ) {}
+    options: { timeoutMs?: number; maxMessageBytes?: number } = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.maxMessageBytes = options.maxMessageBytes ?? 1024 * 1024;
+  }
 
   private async connected(): Promise<Producer> {
     if (this.producer) return this.producer;
@@ -70,6 +77,8 @@ export class MessagePublisher {
   /**
    * Resolves once Kafka acknowledged every message; rejects with PublishError if it did not within
    * the timeout. Messages of one call stay in order; concurrent calls share requests (SendQueue).
+   * A message over the size limit rejects with MessageTooLargeError (not retryable) and nothing
+   * of the call is sent.
    */
   async publish(messages: AnyMessage[], options: { timeoutMs?: number } = {}): Promise<void> {
     if (messages.length === 0) return;
@@ -87,6 +96,14 @@ export class MessagePublisher {
         },
       },
     }));
+    for (const [index, record] of records.entries()) {
+      const bytes = (record.message.value as Buffer).length;
+      if (bytes > this.maxMessageBytes) {
+        throw new MessageTooLargeError(
+          `${messages[index]!.type} ${messages[index]!.id} is ${bytes} bytes, over the ${this.maxMessageBytes}-byte message limit`,
+        );
+      }
+    }
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
@@ -100,6 +117,9 @@ export class MessagePublisher {
       ]);
     } catch (error) {
       if (error instanceof PublishError) throw error;
+      if (isTooLargeForKafka(error)) {
+        throw new MessageTooLargeError(`Kafka refused ${messages.length} message(s) as too large`, { cause: error });
+      }
       throw new PublishError(`publishing ${messages.length} message(s) failed: ${(error as Error).message}`, {
         cause: error,
       });
