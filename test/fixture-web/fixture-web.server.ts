@@ -22,6 +22,8 @@
  *   hostile        home page linking every hostile route (page-level failures in a crawl that succeeds)
  *   down           every connection is reset (RST) as soon as the request arrives
  *   500 / 404      every request (robots.txt included) answers that status
+ *   cpu            <attack>.cpu.fixture.test: content that attacks the crawler's CPU or the stores'
+ *                  idea of text (unclosed-loc, open-divs, robots-wildcards, ...; cpu-attack.sites.ts)
  *   slow-drip, redirect-loop, private-ip-redirect, gzip-bomb, huge, latin1, binary:
  *                  "/" IS that hostile route (start-page failures); robots.txt is 404
  * Hostile routes (/slow-drip, /redirect-loop, /private-ip-redirect[?to=], /gzip-bomb, /huge,
@@ -38,6 +40,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
 import { ConcurrencyTracker } from './concurrency.tracker';
+import { cpuAttackOf, cpuAttackPage } from './cpu-attack.sites';
 import { hostFromHeader, parseFixtureHost, UNTAGGED, type FixtureHost } from './host-scheme';
 import { HOSTILE_PATHS, serveHostile } from './hostile.routes';
 import {
@@ -146,6 +149,11 @@ export async function startFixtureWeb(options: FixtureWebOptions = {}): Promise<
     }
     if (site.kind === '500' || site.kind === '404') {
       send(res, html(Number(site.kind), site.kind === '500' ? 'Internal Server Error' : 'Not Found'));
+      return;
+    }
+    if (site.kind === 'cpu') {
+      const attack = cpuAttackOf(site.tokens);
+      send(res, attack ? cpuAttackPage(attack, site.host, path) : html(404, 'Unknown attack'));
       return;
     }
     const hostile = { port, defaultTarget: site.target };

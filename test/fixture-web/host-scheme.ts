@@ -33,6 +33,7 @@ export const FIXTURE_KINDS = [
   'huge',
   'latin1',
   'binary',
+  'cpu',
 ] as const;
 export type FixtureKind = (typeof FIXTURE_KINDS)[number];
 

@@ -1,8 +1,8 @@
-import { CrawlSlots } from './crawl-slots';
+import { Slots } from './slots';
 
-describe('crawl slots', () => {
+describe('slots', () => {
   it('never run more than the limit at once, and run everything', async () => {
-    const slots = new CrawlSlots(2);
+    const slots = new Slots(2);
     let running = 0;
     let peak = 0;
     const work = async () => {
@@ -17,7 +17,7 @@ describe('crawl slots', () => {
   });
 
   it('free the slot when the work fails', async () => {
-    const slots = new CrawlSlots(1);
+    const slots = new Slots(1);
     await expect(slots.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     await expect(slots.run(() => Promise.resolve(1))).resolves.toBe(1);
   });

@@ -1,7 +1,7 @@
-/** Bounds how many crawls one scraper process runs at once, across all partitions. */
-export class CrawlSlots {
+/** Bounds how many tasks run at once (crawls per process, parse tasks per pool): the rest wait in order. */
+export class Slots {
   private active = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly queue: (() => void)[] = [];
 
   constructor(private readonly limit: number) {}
 
@@ -9,13 +9,17 @@ export class CrawlSlots {
     return this.active;
   }
 
+  get waiting(): number {
+    return this.queue.length;
+  }
+
   async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.queue.push(resolve));
     else this.active += 1;
     try {
       return await work();
     } finally {
-      const next = this.waiting.shift();
+      const next = this.queue.shift();
       if (next) next();
       else this.active -= 1;
     }

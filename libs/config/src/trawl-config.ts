@@ -50,6 +50,16 @@ export const trawlEnv = {
   SCRAPER_DOMAIN_TIMEOUT_MS: int({ default: 120_000, min: 1_000, max: 3_600_000 }),
   SCRAPER_MAX_PAGE_BYTES: int({ default: 2 * 1024 * 1024, min: 1024, max: 100 * 1024 * 1024 }),
   SCRAPER_POLITENESS_DELAY_MS: int({ default: 250, min: 0, max: 60_000 }),
+  /** A robots.txt Crawl-delay is honoured up to this (longer ones are capped to it). */
+  SCRAPER_MAX_CRAWL_DELAY_MS: int({ default: 10_000, min: 0, max: 600_000 }),
+  /** Parse threads (HTML, sitemaps, robots.txt); 0 = one per core. */
+  SCRAPER_PARSE_THREADS: int({ default: 0, min: 0, max: 64 }),
+  /** How long one parse task may run before its thread is stopped ('parse_budget_exceeded'). */
+  SCRAPER_PARSE_BUDGET_MS: int({ default: 2_000, min: 50, max: 60_000 }),
+  /** Heap of each parse thread, MiB; a page that needs more fails with 'parse_budget_exceeded'. */
+  SCRAPER_PARSE_HEAP_MB: int({ default: 256, min: 32, max: 4096 }),
+  /** Largest pages list one domain.scraped/failed event carries (beyond it: trimmed, marked). */
+  SCRAPER_RESULT_MAX_BYTES: int({ default: 1024 * 1024, min: 64 * 1024, max: 100 * 1024 * 1024 }),
 } as const;
 
 export type TrawlConfig = ReturnType<typeof loadTrawlConfig>;

@@ -1,7 +1,8 @@
-import type { CrawlErrorClass } from './crawl-error';
-import type { Deadline } from './deadline';
-import { classifyError } from './error.classifier';
-import type { HttpContext } from './http.client';
+import type { CrawlErrorClass } from './errors/crawl-error';
+import type { Deadline } from './fetch/deadline';
+import { classifyError } from './errors/error.classifier';
+import type { HttpContext } from './fetch/http.client';
+import type { ParsePool } from './parse/parse.pool';
 
 /** Everything one domain crawl shares between its fetches. */
 export interface CrawlContext extends HttpContext {
@@ -11,6 +12,8 @@ export interface CrawlContext extends HttpContext {
   /** Fires on the caller's abort or the domain deadline. */
   domainDeadline: Deadline;
   userSignal: AbortSignal | undefined;
+  /** Where untrusted content is parsed (off the event loop, with a budget per task). */
+  parser: ParsePool;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { DomainExtraction, PageResult } from '@trawl/contracts';
-import type { HostResolver } from './resolve-overrides';
+import type { HostResolver } from './guard/resolve-overrides';
+import type { ParsePool } from './parse/parse.pool';
 
 export interface CrawlOptions {
   /** 1..1000; the crawl records at most this many pages (robots.txt/sitemap fetches do not count). */
@@ -14,6 +15,10 @@ export interface CrawlOptions {
   maxPageBytes: number;
   /** Pause between the end of one request and the start of the next to the same host. */
   politenessDelayMs: number;
+  /** A robots.txt Crawl-delay longer than the politeness delay is honoured up to this. */
+  maxCrawlDelayMs: number;
+  /** Parses pages, sitemaps and robots.txt off the event loop; shared by the crawls of a process. */
+  parser: ParsePool;
   /** From parseResolveOverrides(process.env.TRAWL_RESOLVE). */
   resolver: HostResolver;
   /** Aborts the crawl (e.g. service shutdown): crawlDomain rejects with CrawlError 'aborted'. */

@@ -1,17 +1,18 @@
 import type { PageResult } from '@trawl/contracts';
 import type { Agent } from 'undici';
 import type { CrawlContext } from './crawl.context';
-import { CrawlError, type CrawlErrorClass } from './crawl-error';
-import { Frontier } from './crawl.frontier';
+import { CrawlError, type CrawlErrorClass } from './errors/crawl-error';
+import { Frontier } from './frontier/crawl.frontier';
 import { MAX_PAGES_LIMIT, PRODUCT_TOKEN, type CrawlOptions, type CrawlResult } from './crawl.types';
-import { Deadline } from './deadline';
-import { DomainExtractionAccumulator } from './domain-extraction.accumulator';
-import { createCrawlAgent } from './http.client';
-import { fetchPage, type PageOutcome } from './page.fetcher';
-import { Politeness } from './politeness';
-import { loadRobots, type RobotsOutcome } from './robots.loader';
-import { loadSitemapUrls } from './sitemap.loader';
-import { hasNonHtmlExtension, originOf, robotsPathOf, SiteScope } from './url.normalizer';
+import { Deadline } from './fetch/deadline';
+import { classifyError } from './errors/error.classifier';
+import { DomainExtractionAccumulator } from './extract/domain-extraction.accumulator';
+import { createCrawlAgent } from './fetch/http.client';
+import { fetchPage, type PageOutcome } from './fetch/page.fetcher';
+import { Politeness } from './fetch/politeness';
+import { loadRobots, type RobotsOutcome } from './robots/robots.loader';
+import { loadSitemapUrls } from './sitemap/sitemap.loader';
+import { hasNonHtmlExtension, originOf, robotsPathOf, SiteScope, withoutTrailingDots } from './frontier/url.normalizer';
 
 /**
  * Crawls one site, breadth-first, sequentially (one request at a time, politeness delay per host):
@@ -39,7 +40,8 @@ export async function crawlDomain(domain: string, options: CrawlOptions): Promis
 
 function validateOptions(options: CrawlOptions): void {
   const problems: string[] = [];
-  const { maxPages, pageTimeoutMs, domainTimeoutMs, maxPageBytes, politenessDelayMs, userAgent } = options;
+  const { maxPages, pageTimeoutMs, domainTimeoutMs, maxPageBytes, politenessDelayMs, maxCrawlDelayMs, userAgent } =
+    options;
   if (!Number.isInteger(maxPages) || maxPages < 1 || maxPages > MAX_PAGES_LIMIT) {
     problems.push(`maxPages must be an integer in 1..${MAX_PAGES_LIMIT}`);
   }
@@ -47,6 +49,7 @@ function validateOptions(options: CrawlOptions): void {
   if (!(domainTimeoutMs > 0)) problems.push('domainTimeoutMs must be > 0');
   if (!Number.isInteger(maxPageBytes) || maxPageBytes < 1) problems.push('maxPageBytes must be a positive integer');
   if (!(politenessDelayMs >= 0)) problems.push('politenessDelayMs must be >= 0');
+  if (!(maxCrawlDelayMs >= 0)) problems.push('maxCrawlDelayMs must be >= 0');
   if (typeof userAgent !== 'string' || userAgent.trim() === '' || /[\r\n]/.test(userAgent)) {
     problems.push('userAgent must be a non-empty single line');
   }
@@ -54,7 +57,7 @@ function validateOptions(options: CrawlOptions): void {
 }
 
 function normaliseDomain(domain: string): string {
-  const candidate = domain.trim().toLowerCase().replace(/\.+$/, '');
+  const candidate = withoutTrailingDots(domain.trim().toLowerCase());
   let hostname: string | undefined;
   try {
     const url = new URL(`http://${candidate}/`);
@@ -93,6 +96,7 @@ class CrawlSession {
       maxPageBytes: options.maxPageBytes,
       domainDeadline: new Deadline(options.domainTimeoutMs, [options.signal]),
       userSignal: options.signal,
+      parser: options.parser,
     };
   }
 
@@ -103,7 +107,8 @@ class CrawlSession {
     const robots = await this.robotsFor(startUrl);
     this.throwIfAborted();
     if (robots.kind === 'unavailable') throw this.failure(robots.errorClass, robots.message);
-    if (!robots.rules.isAllowed(robotsPathOf(startUrl))) {
+    if (!(await this.allowedByRobots(startUrl))) {
+      this.throwIfAborted();
       throw this.failure('robots_disallowed', `robots.txt of ${this.domain} disallows ${startUrl}`);
     }
 
@@ -129,6 +134,8 @@ class CrawlSession {
       const allowed = await this.allowedByRobots(next.url);
       this.throwIfAborted();
       if (!allowed || this.ctx.domainDeadline.signal.aborted) continue;
+      // Waited here, not inside the page's own deadline: a Crawl-delay spends the domain's time.
+      if (!(await this.politeWait(next.url))) break;
       const outcome = await fetchPage(this.ctx, next.url, next.depth);
       this.throwIfAborted();
       this.record(outcome);
@@ -151,7 +158,13 @@ class CrawlSession {
     const origin = originOf(url);
     let pending = this.robots.get(origin);
     if (!pending) {
-      pending = loadRobots(this.ctx, origin, PRODUCT_TOKEN);
+      pending = loadRobots(this.ctx, origin, PRODUCT_TOKEN).then((outcome) => {
+        const delayMs = outcome.kind === 'rules' ? outcome.rules.crawlDelayMs : undefined;
+        if (delayMs !== undefined) {
+          this.ctx.politeness.slowDown(new URL(origin).hostname, Math.min(delayMs, this.options.maxCrawlDelayMs));
+        }
+        return outcome;
+      });
       this.robots.set(origin, pending);
     }
     return pending;
@@ -160,7 +173,26 @@ class CrawlSession {
   private async allowedByRobots(url: string): Promise<boolean> {
     const robots = await this.robotsFor(url);
     // Unreachable robots.txt (5xx, network) on a later origin: that origin is fully disallowed.
-    return robots.kind === 'rules' && robots.rules.isAllowed(robotsPathOf(url));
+    if (robots.kind !== 'rules') return false;
+    try {
+      return await robots.rules.isAllowed(robotsPathOf(url), this.ctx.domainDeadline.signal);
+    } catch (error) {
+      if (this.ctx.domainDeadline.signal.aborted) return false;
+      // A question the rules could not answer within the parse budget: not allowed.
+      if (classifyError(error) === 'parse_budget_exceeded') return false;
+      throw error;
+    }
+  }
+
+  /** Waits out the host's politeness delay; false when the domain's time ran out meanwhile. */
+  private async politeWait(url: string): Promise<boolean> {
+    try {
+      await this.ctx.politeness.wait(new URL(url).hostname, this.ctx.domainDeadline.signal);
+      return true;
+    } catch (error) {
+      if (this.ctx.domainDeadline.signal.aborted) return false;
+      throw error;
+    }
   }
 
   private enqueueLinks(outcome: PageOutcome, depth: number): void {

@@ -1,12 +1,13 @@
 import os from 'node:os';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { type AnyMessage, createMessage, type MessageOf } from '@trawl/contracts';
+import { type AnyMessage, createMessage, type MessageOf, wellFormedText } from '@trawl/contracts';
 import { TRAWL_CONFIG, type TrawlConfig } from '@trawl/config';
-import { Consumes, type MessageHandlerProvider, MessagePublisher } from '@trawl/messaging';
+import { Consumes, type MessageHandlerProvider, MessagePublisher, MessageTooLargeError } from '@trawl/messaging';
 import { TRAWL_VERSION } from '@trawl/service';
 import { inSpan, LOG, type Log, TrawlAttribute } from '@trawl/telemetry';
-import { CrawlError, crawlDomain, type CrawlOptions, type HostResolver } from '../crawl';
-import { CrawlSlots } from './crawl-slots';
+import { CrawlError, crawlDomain, type CrawlOptions, type HostResolver, ParsePool } from '../crawl';
+import { Slots } from '../slots';
+import { fitPages } from './result-size';
 
 export const HOST_RESOLVER = Symbol('HOST_RESOLVER');
 
@@ -25,7 +26,8 @@ export const HOST_RESOLVER = Symbol('HOST_RESOLVER');
 })
 export class ScrapeDomainHandler implements MessageHandlerProvider, OnModuleDestroy {
   private readonly shutdown = new AbortController();
-  private readonly slots: CrawlSlots;
+  private readonly slots: Slots;
+  private readonly parser: ParsePool;
   private readonly scraperId = `${os.hostname()}-${process.pid}`;
 
   constructor(
@@ -34,12 +36,24 @@ export class ScrapeDomainHandler implements MessageHandlerProvider, OnModuleDest
     @Inject(HOST_RESOLVER) private readonly resolver: HostResolver,
     @Inject(LOG) private readonly log: Log,
   ) {
-    this.slots = new CrawlSlots(config.SCRAPER_CONCURRENCY);
+    this.slots = new Slots(config.SCRAPER_CONCURRENCY);
+    this.parser = new ParsePool({
+      threads: config.SCRAPER_PARSE_THREADS,
+      taskBudgetMs: config.SCRAPER_PARSE_BUDGET_MS,
+      workerHeapMb: config.SCRAPER_PARSE_HEAP_MB,
+    });
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     // In-flight crawls stop; their commands stay uncommitted and go to another scraper.
     this.shutdown.abort();
+    await this.parser.close();
+  }
+
+  /** Room for the pages in one outcome event: the configured cap, below the broker's limit. */
+  private get pagesBudgetBytes(): number {
+    const envelopeAndExtraction = 64 * 1024;
+    return Math.min(this.config.SCRAPER_RESULT_MAX_BYTES, this.config.TRAWL_MESSAGE_MAX_BYTES) - envelopeAndExtraction;
   }
 
   async handle(message: AnyMessage): Promise<void> {
@@ -82,7 +96,7 @@ export class ScrapeDomainHandler implements MessageHandlerProvider, OnModuleDest
           dispatch_id,
           started_at: startedAt.toISOString(),
           finished_at: new Date().toISOString(),
-          pages: result.pages,
+          ...fitPages(result.pages, this.pagesBudgetBytes),
           extraction: result.extraction,
         },
       });
@@ -100,17 +114,37 @@ export class ScrapeDomainHandler implements MessageHandlerProvider, OnModuleDest
           started_at: startedAt.toISOString(),
           finished_at: new Date().toISOString(),
           error: known
-            ? { class: error.errorClass, message: error.message.slice(0, 2000), retryable: error.retryable }
+            ? error.toScrapeError()
             : {
                 class: 'internal',
-                message: String((error as Error).message ?? error).slice(0, 2000),
+                message: wellFormedText(String((error as Error).message ?? error), 2000),
                 retryable: false,
               },
-          pages: known ? error.pages : [],
+          ...fitPages(known ? error.pages : [], this.pagesBudgetBytes),
         },
       });
     }
-    await this.publisher.publish([outcome]);
+    try {
+      await this.publisher.publish([outcome]);
+    } catch (error) {
+      if (!(error instanceof MessageTooLargeError)) throw error;
+      // Cannot happen by construction (fitPages); if it does, the attempt still ends, visibly.
+      this.log.error({ err: error, domain, batch_id: command.batch_id }, 'crawl result too large for Kafka');
+      outcome = createMessage({
+        ...base,
+        type: 'domain.failed',
+        data: {
+          domain,
+          attempt,
+          dispatch_id,
+          started_at: startedAt.toISOString(),
+          finished_at: new Date().toISOString(),
+          error: { class: 'result_too_large', message: wellFormedText(error.message, 2000), retryable: false },
+          pages: [],
+        },
+      });
+      await this.publisher.publish([outcome]);
+    }
     this.log.info(
       {
         batch_id: command.batch_id,
@@ -132,6 +166,8 @@ export class ScrapeDomainHandler implements MessageHandlerProvider, OnModuleDest
       domainTimeoutMs: this.config.SCRAPER_DOMAIN_TIMEOUT_MS,
       maxPageBytes: this.config.SCRAPER_MAX_PAGE_BYTES,
       politenessDelayMs: this.config.SCRAPER_POLITENESS_DELAY_MS,
+      maxCrawlDelayMs: this.config.SCRAPER_MAX_CRAWL_DELAY_MS,
+      parser: this.parser,
       resolver: this.resolver,
       signal: this.shutdown.signal,
     };

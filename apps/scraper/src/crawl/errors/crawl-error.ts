@@ -1,4 +1,4 @@
-import type { PageResult, ScrapeError } from '@trawl/contracts';
+import { type PageResult, type ScrapeError, wellFormedText } from '@trawl/contracts';
 
 /** Why a page or a whole domain crawl failed. The class alone decides the retry policy. */
 export type CrawlErrorClass =
@@ -15,6 +15,7 @@ export type CrawlErrorClass =
   | 'too_many_redirects'
   | 'not_html'
   | 'body_too_large'
+  | 'parse_budget_exceeded'
   | 'aborted'
   | 'internal';
 
@@ -37,6 +38,8 @@ export const RETRYABLE_BY_CLASS: Readonly<Record<CrawlErrorClass, boolean>> = {
   too_many_redirects: false,
   not_html: false,
   body_too_large: false,
+  // Parsing the content outran its CPU-time or memory budget: it would again.
+  parse_budget_exceeded: false,
   aborted: true,
   internal: false,
 };
@@ -65,7 +68,11 @@ export class CrawlError extends Error {
 
   /** The `error` object of a `domain.failed` event. */
   toScrapeError(): ScrapeError {
-    return { class: this.errorClass, message: this.message.slice(0, MAX_MESSAGE_LENGTH), retryable: this.retryable };
+    return {
+      class: this.errorClass,
+      message: wellFormedText(this.message, MAX_MESSAGE_LENGTH),
+      retryable: this.retryable,
+    };
   }
 }
 

@@ -6,7 +6,7 @@ const withCode = (code: string, message = 'whatever the message says'): Error =>
 
 describe('retry table', () => {
   it('has one entry per class, with the agreed policy', () => {
-    expect(CRAWL_ERROR_CLASSES).toHaveLength(15);
+    expect(CRAWL_ERROR_CLASSES).toHaveLength(16);
     expect(RETRYABLE_BY_CLASS).toMatchObject({
       dns_not_found: false,
       connection_refused: true,
@@ -21,6 +21,7 @@ describe('retry table', () => {
       too_many_redirects: false,
       not_html: false,
       body_too_large: false,
+      parse_budget_exceeded: false,
       aborted: true,
       internal: false,
     });

@@ -1,133 +1,100 @@
-import { load } from 'cheerio';
-import {
-  emailsFromMailto,
-  emailsFromText,
-  phoneFromTel,
-  phonesFromText,
-  socialFromUrl,
-  type SocialLink,
-} from './contacts.extractor';
+import { MAX_URL_LENGTH, normalizeUrl } from '../frontier/url.normalizer';
+import { contactsInHref, contactsInText, isContactHref } from './contacts.extractor';
+import { MAX_EMAILS_PER_TEXT } from './email-address';
+import { collectPageFacts } from './page-facts.collector';
+import { MAX_PHONES_PER_TEXT } from './phone.extractor';
+import { phoneRegionFor } from './phone-region';
+import { socialFromUrl, type SocialLink } from './social-profile';
 import { detectTechnologies, type HeaderMap } from './technology.detector';
-import { normalizeUrl } from './url.normalizer';
 
-/** What one HTML page says about itself, plus the links to crawl next. */
+export { MAX_H1, MAX_H2 } from './page-facts.collector';
+export type { SocialLink } from './social-profile';
+
+/** What one HTML page says about itself, plus the links to crawl next. Every string is well-formed. */
 export interface PageExtraction {
   title: string | null;
   description: string | null;
   language: string | null;
   canonical_url: string | null;
   h1: string[];
+  h2: string[];
   /** Distinct crawlable http(s) links on the page (any host), normalised. */
   links: string[];
   emails: string[];
+  /** E.164. */
   phones: string[];
   socials: SocialLink[];
   technologies: string[];
 }
 
-export const MAX_H1 = 10;
-const MAX_LINKS = 5000;
-const MAX_TITLE = 500;
-const MAX_DESCRIPTION = 1000;
-const MAX_H1_LENGTH = 300;
+export const MAX_LINKS = 5000;
+/** mailto: and tel: links read per page at most (each tel: link is parsed). */
+const MAX_CONTACT_HREFS = 200;
 
-function clean(text: string | undefined, max: number): string | null {
-  if (text === undefined) return null;
-  const collapsed = text.replace(/\s+/g, ' ').trim();
-  return collapsed === '' ? null : collapsed.slice(0, max);
+/** An absolute, normalised http(s) URL. Longer hrefs never normalise to an acceptable URL. */
+function resolveHref(href: string, base: string): string | undefined {
+  return href.length > MAX_URL_LENGTH ? undefined : normalizeUrl(href, base);
 }
 
-function unique<T>(items: T[], key: (item: T) => string = String): T[] {
+function unique<T>(items: readonly T[], key: (item: T) => string, cap: number): T[] {
   const seen = new Set<string>();
-  return items.filter((item) => {
+  const kept: T[] = [];
+  for (const item of items) {
+    if (kept.length >= cap) break;
     const k = key(item);
-    if (seen.has(k)) return false;
+    if (seen.has(k)) continue;
     seen.add(k);
-    return true;
-  });
+    kept.push(item);
+  }
+  return kept;
 }
 
 export function extractPage(html: string, pageUrl: string, headers: HeaderMap = {}): PageExtraction {
-  const $ = load(html);
+  const facts = collectPageFacts(html);
 
   // <base href> changes how relative links resolve (only an http(s) base is honoured).
-  const baseHref = $('base[href]').first().attr('href');
-  const base = (baseHref !== undefined && normalizeUrl(baseHref, pageUrl)) || pageUrl;
+  const base = (facts.baseHref !== undefined && resolveHref(facts.baseHref, pageUrl)) || pageUrl;
+  const canonical = facts.canonicalHrefs.map((href) => resolveHref(href, base)).find((url) => url !== undefined);
+  const phoneRegion = phoneRegionFor(pageUrl, facts.language);
 
-  const title = clean($('head title').first().text() || $('title').first().text(), MAX_TITLE);
-  const metaContent = (selector: string): string | undefined => {
-    const value = $(selector).first().attr('content');
-    return value === undefined || value.trim() === '' ? undefined : value;
-  };
-  const description = clean(
-    metaContent('meta[name="description" i]') ?? metaContent('meta[property="og:description" i]'),
-    MAX_DESCRIPTION,
-  );
-  const language = clean($('html').first().attr('lang') ?? metaContent('meta[http-equiv="content-language" i]'), 35);
-  let canonical: string | null = null;
-  $('link[rel][href]').each((_, element) => {
-    if (canonical !== null) return;
-    const rel = ($(element).attr('rel') ?? '').toLowerCase().split(/\s+/);
-    if (rel.includes('canonical')) canonical = normalizeUrl($(element).attr('href') ?? '', base) ?? null;
-  });
-  const h1 = $('h1')
-    .toArray()
-    .map((element) => clean($(element).text(), MAX_H1_LENGTH))
-    .filter((text): text is string => text !== null)
-    .slice(0, MAX_H1);
-
-  const links: string[] = [];
+  const links = new Set<string>();
   const emails: string[] = [];
   const phones: string[] = [];
   const socials: SocialLink[] = [];
-  $('a[href], area[href]').each((_, element) => {
-    const href = $(element).attr('href') ?? '';
-    if (/^\s*mailto:/i.test(href)) {
-      emails.push(...emailsFromMailto(href));
-      return;
+  let contactHrefs = 0;
+  for (const href of facts.linkHrefs) {
+    if (isContactHref(href)) {
+      contactHrefs += 1;
+      if (contactHrefs > MAX_CONTACT_HREFS) continue;
+      const contacts = contactsInHref(href, phoneRegion);
+      emails.push(...contacts.emails);
+      phones.push(...contacts.phones);
+      continue;
     }
-    if (/^\s*tel:/i.test(href)) {
-      const phone = phoneFromTel(href);
-      if (phone) phones.push(phone);
-      return;
-    }
-    const url = normalizeUrl(href, base);
-    if (!url) return;
-    if (links.length < MAX_LINKS) links.push(url);
+    const url = resolveHref(href, base);
+    if (url === undefined) continue;
+    if (links.size < MAX_LINKS) links.add(url);
     const social = socialFromUrl(url);
     if (social) socials.push(social);
-  });
-
-  const generators = $('meta[name="generator" i]')
-    .toArray()
-    .map((element) => $(element).attr('content') ?? '')
-    .filter((content) => content.trim() !== '');
-  const assetUrls = [
-    ...$('script[src]')
-      .toArray()
-      .map((element) => $(element).attr('src') ?? ''),
-    ...$('link[href]')
-      .toArray()
-      .map((element) => $(element).attr('href') ?? ''),
-  ];
-  const technologies = detectTechnologies({ generators, assetUrls, html, headers });
-
-  // Visible text only: scripts and styles are full of things that look like e-mails and numbers.
-  $('script, style, noscript, template, svg').remove();
-  const text = $('body').text() || $.root().text();
-  emails.push(...emailsFromText(text));
-  phones.push(...phonesFromText(text));
+  }
+  const inText = contactsInText(facts.visibleText, phoneRegion);
 
   return {
-    title,
-    description,
-    language,
-    canonical_url: canonical,
-    h1,
-    links: unique(links),
-    emails: unique(emails),
-    phones: unique(phones, (phone) => phone.replace(/\D/g, '')),
-    socials: unique(socials, (social) => social.url.toLowerCase()),
-    technologies,
+    title: facts.title,
+    description: facts.description,
+    language: facts.language,
+    canonical_url: canonical ?? null,
+    h1: facts.h1,
+    h2: facts.h2,
+    links: [...links],
+    emails: unique([...emails, ...inText.emails], (email) => email, MAX_EMAILS_PER_TEXT),
+    phones: unique([...phones, ...inText.phones], (phone) => phone.replace(/\D/g, ''), MAX_PHONES_PER_TEXT),
+    socials: unique(socials, (social) => social.url.toLowerCase(), MAX_LINKS),
+    technologies: detectTechnologies({
+      generators: facts.generators,
+      assetUrls: facts.assetUrls,
+      markup: facts.markupTechnologies,
+      headers,
+    }),
   };
 }

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
-import { CrawlFailure } from './crawl-error';
+import { CrawlFailure } from '../errors/crawl-error';
 import { parseContentEncoding, readBody } from './body.reader';
 
 const streamOf = (...chunks: Buffer[]): Readable => Readable.from(chunks);

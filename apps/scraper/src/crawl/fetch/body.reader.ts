@@ -1,6 +1,6 @@
 import { pipeline, type Readable, type Transform } from 'node:stream';
 import * as zlib from 'node:zlib';
-import { CrawlFailure } from './crawl-error';
+import { CrawlFailure } from '../errors/crawl-error';
 
 /**
  * Reads a response body through its Content-Encoding decoders, counting DECODED bytes against a cap,

@@ -1,7 +1,8 @@
 import { trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { fixtureHost, startFixtureWeb, type FixtureWeb } from '../../../../test/fixture-web/fixture-web.server';
-import { crawlDomain, parseResolveOverrides } from './index';
+import { fixtureHost, startFixtureWeb, type FixtureWeb } from '../../../../../test/fixture-web/fixture-web.server';
+import { crawlDomain, parseResolveOverrides } from '../index';
+import { testParsePool } from '../testing/crawl-test-kit';
 
 jest.setTimeout(30_000);
 
@@ -26,6 +27,8 @@ it('wraps each page fetch in a "GET page" span with url, status and domain', asy
     domainTimeoutMs: 10_000,
     maxPageBytes: 1024 * 1024,
     politenessDelayMs: 0,
+    maxCrawlDelayMs: 0,
+    parser: testParsePool(),
     resolver: parseResolveOverrides(fixture.resolveSpec()),
   });
   const spans = exporter.getFinishedSpans();

@@ -1,4 +1,4 @@
-import { CrawlFailure } from './crawl-error';
+import { CrawlFailure } from '../errors/crawl-error';
 
 /**
  * An AbortSignal that fires after `ms` or when any parent signal fires, whichever comes first.

@@ -1,10 +1,10 @@
 import type { Readable } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
-import { CrawlFailure } from './crawl-error';
-import { createGuardedConnector } from './guarded.connector';
+import { CrawlFailure } from '../errors/crawl-error';
+import { createGuardedConnector } from '../guard/guarded.connector';
 import type { Politeness } from './politeness';
-import type { HostResolver } from './resolve-overrides';
-import { normalizeUrl } from './url.normalizer';
+import type { HostResolver } from '../guard/resolve-overrides';
+import { normalizeUrl } from '../frontier/url.normalizer';
 
 export const MAX_REDIRECTS = 5;
 const ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5';

@@ -1,14 +1,13 @@
 import type { PageResult } from '@trawl/contracts';
 import { readBody } from './body.reader';
-import { decodeHtml } from './charset';
-import type { CrawlContext } from './crawl.context';
-import { failureClass } from './crawl.context';
-import type { CrawlErrorClass } from './crawl-error';
+import type { CrawlContext } from '../crawl.context';
+import { failureClass } from '../crawl.context';
+import type { CrawlErrorClass } from '../errors/crawl-error';
 import { withFetchSpan } from './crawl.tracing';
 import { Deadline } from './deadline';
-import { classifyStatus, describeError } from './error.classifier';
+import { classifyStatus, describeError } from '../errors/error.classifier';
 import { discardBody, getFollowingRedirects, headerValue, type HopTrace } from './http.client';
-import { extractPage, type PageExtraction } from './page.extractor';
+import type { PageExtraction } from '../extract/page.extractor';
 
 const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
 
@@ -41,6 +40,7 @@ async function fetchPageUntraced(ctx: CrawlContext, url: string, depth: number):
   const deadline = new Deadline(ctx.pageTimeoutMs, [ctx.domainDeadline.signal]);
   const hops: HopTrace = { url, status: null, redirects: 0 };
   let contentType: string | null = null;
+  let bytesRead = 0;
 
   const outcome = (
     fields: Partial<Pick<PageResult, 'title' | 'description' | 'language' | 'canonical_url' | 'h1' | 'links_found'>>,
@@ -99,22 +99,32 @@ async function fetchPageUntraced(ctx: CrawlContext, url: string, depth: number):
         maxBytes: ctx.maxPageBytes,
         overflow: 'fail',
       });
-      const { text } = decodeHtml(body, rawContentType);
-      // No Content-Type at all: accept the body only if it looks like markup.
-      if (contentType === null && !/^\s*</.test(text.slice(0, 1024))) {
+      bytesRead = bytes;
+      const { extraction } = await ctx.parser.run(
+        {
+          task: 'page',
+          url: response.url,
+          body,
+          contentType: rawContentType,
+          // No media type at all: accept the body only if it looks like markup.
+          requireMarkup: contentType === null,
+          headers: response.headers,
+        },
+        deadline.signal,
+      );
+      if (!extraction) {
         return outcome({}, bytes, {
           errorClass: 'not_html',
           message: `no Content-Type and not markup (${response.url})`,
         });
       }
-      const extraction = extractPage(text, response.url, response.headers);
       return outcome({ ...extraction, links_found: extraction.links.length }, bytes, undefined, extraction);
     } finally {
       response.release();
     }
   } catch (error) {
     const errorClass = failureClass(ctx, error, deadline);
-    const bytes = errorClass === 'body_too_large' ? ctx.maxPageBytes : 0;
+    const bytes = errorClass === 'body_too_large' ? ctx.maxPageBytes : bytesRead;
     const message =
       errorClass === 'timeout' && deadline.expired
         ? `page deadline of ${ctx.pageTimeoutMs} ms exceeded (${hops.url})`

@@ -13,6 +13,17 @@ describe('Politeness', () => {
     expect(politeness.waitTimeMs('a.test')).toBe(0);
   });
 
+  it("keeps a host's own Crawl-delay when it is longer than the base delay", () => {
+    let now = 1000;
+    const politeness = new Politeness(250, () => now);
+    politeness.slowDown('a.test', 2_000);
+    politeness.done('a.test');
+    politeness.done('b.test');
+    now = 1500;
+    expect(politeness.waitTimeMs('a.test')).toBe(1_500);
+    expect(politeness.waitTimeMs('b.test')).toBe(0);
+  });
+
   it('does not wait with a zero delay', async () => {
     const politeness = new Politeness(0);
     politeness.done('a.test');

@@ -1,4 +1,12 @@
-import { hasNonHtmlExtension, normalizeUrl, originOf, robotsPathOf, SiteScope, siteHostsFor } from './url.normalizer';
+import {
+  hasNonHtmlExtension,
+  normalizeUrl,
+  originOf,
+  robotsPathOf,
+  SiteScope,
+  siteHostsFor,
+  withoutTrailingDots,
+} from './url.normalizer';
 
 describe('normalizeUrl', () => {
   const base = 'http://example.com/dir/page';
@@ -73,5 +81,21 @@ describe('site scope', () => {
   it('gives robots origin and path', () => {
     expect(originOf('https://a.test:8443/x?y')).toBe('https://a.test:8443');
     expect(robotsPathOf('http://a.test/x/y?z=1')).toBe('/x/y?z=1');
+  });
+});
+
+describe('trailing dots', () => {
+  it('are dropped from a host name, and only at the end', () => {
+    expect(withoutTrailingDots('a.example.com...')).toBe('a.example.com');
+    expect(withoutTrailingDots('a..b')).toBe('a..b');
+    expect(withoutTrailingDots('...')).toBe('');
+  });
+
+  it('cost linear time on a megabyte of dots that do not reach the end', () => {
+    const hostile = `${'.'.repeat(1024 * 1024)}a`;
+    const started = performance.now();
+    expect(withoutTrailingDots(hostile)).toBe(hostile);
+    expect(siteHostsFor(hostile)).toHaveLength(2);
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });

@@ -25,6 +25,16 @@ const NON_HTML_EXTENSIONS = new Set([
 
 const SKIPPED_SCHEMES = /^\s*(?:mailto|tel|sms|javascript|data|ftp|file|blob|about|callto|skype|whatsapp):/i;
 
+/**
+ * `host` without trailing dots. A loop, not /\.+$/: that pattern is retried from every dot of a
+ * long run that does not reach the end, quadratic on a hostile host name.
+ */
+export function withoutTrailingDots(host: string): string {
+  let end = host.length;
+  while (end > 0 && host.charCodeAt(end - 1) === 0x2e) end -= 1;
+  return end === host.length ? host : host.slice(0, end);
+}
+
 /** Absolute, normalised http(s) URL, or undefined if the link is not crawlable at all. */
 export function normalizeUrl(href: string, base?: string | URL): string | undefined {
   if (SKIPPED_SCHEMES.test(href)) return undefined;
@@ -39,7 +49,7 @@ export function normalizeUrl(href: string, base?: string | URL): string | undefi
   url.hash = '';
   url.username = '';
   url.password = '';
-  if (url.hostname.endsWith('.')) url.hostname = url.hostname.replace(/\.+$/, '');
+  if (url.hostname.endsWith('.')) url.hostname = withoutTrailingDots(url.hostname);
   if (url.search === '' || url.search === '?') url.search = '';
   url.pathname = url.pathname.replace(/%[0-9a-f]{2}/gi, (escape) => escape.toUpperCase());
   const normalised = url.href;
@@ -57,7 +67,7 @@ export function hasNonHtmlExtension(url: string | URL): boolean {
 
 /** The host names that belong to a site: the name itself and its `www.` twin (either way round). */
 export function siteHostsFor(hostname: string): string[] {
-  const host = hostname.toLowerCase().replace(/\.+$/, '');
+  const host = withoutTrailingDots(hostname.toLowerCase());
   return host.startsWith('www.') ? [host, host.slice(4)] : [host, `www.${host}`];
 }
 

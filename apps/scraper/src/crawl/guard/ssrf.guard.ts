@@ -1,7 +1,7 @@
 import * as dns from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import * as ipaddr from 'ipaddr.js';
-import { CrawlFailure } from './crawl-error';
+import { CrawlFailure } from '../errors/crawl-error';
 
 /**
  * The SSRF guard's address policy. Only globally routable unicast addresses may be reached:

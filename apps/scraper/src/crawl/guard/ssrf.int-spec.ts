@@ -1,9 +1,9 @@
-import { fixtureHost, startFixtureWeb, type FixtureWeb } from '../../../../test/fixture-web/fixture-web.server';
+import { fixtureHost, startFixtureWeb, type FixtureWeb } from '../../../../../test/fixture-web/fixture-web.server';
 import { Agent } from 'undici';
 import { createGuardedConnector } from './guarded.connector';
-import { crawlDomain, parseResolveOverrides, type CrawlOptions } from './index';
-import { crawlError, fixtureCrawlOptions } from './testing/crawl-test-kit';
-import { classifyError } from './error.classifier';
+import { crawlDomain, parseResolveOverrides, type CrawlOptions } from '../index';
+import { crawlError, fixtureCrawlOptions } from '../testing/crawl-test-kit';
+import { classifyError } from '../errors/error.classifier';
 
 jest.setTimeout(30_000);
 

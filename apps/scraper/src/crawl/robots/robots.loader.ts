@@ -1,18 +1,19 @@
-import { readBody } from './body.reader';
-import type { CrawlContext } from './crawl.context';
-import { failureClass } from './crawl.context';
-import type { CrawlErrorClass } from './crawl-error';
-import { withFetchSpan } from './crawl.tracing';
-import { Deadline } from './deadline';
-import { describeError } from './error.classifier';
-import { discardBody, getFollowingRedirects, type HopTrace } from './http.client';
-import { ALLOW_ALL, parseRobots, ROBOTS_MAX_BYTES, type RobotsRules } from './robots.parser';
+import { readBody } from '../fetch/body.reader';
+import type { CrawlContext } from '../crawl.context';
+import { failureClass } from '../crawl.context';
+import type { CrawlErrorClass } from '../errors/crawl-error';
+import { withFetchSpan } from '../fetch/crawl.tracing';
+import { Deadline } from '../fetch/deadline';
+import { describeError } from '../errors/error.classifier';
+import { discardBody, getFollowingRedirects, type HopTrace } from '../fetch/http.client';
+import { ROBOTS_MAX_BYTES } from './robots.parser';
+import { ALLOW_ALL, readSiteRobots, type SiteRobots } from './site-robots';
 
 /** RFC 9309 §2.3.1.2: follow at least five consecutive redirects. */
 export const ROBOTS_MAX_REDIRECTS = 5;
 
 export type RobotsOutcome =
-  | { kind: 'rules'; rules: RobotsRules; status: number | null }
+  | { kind: 'rules'; rules: SiteRobots; status: number | null }
   /** 5xx or unreachable: the origin must be treated as fully disallowed. */
   | { kind: 'unavailable'; errorClass: CrawlErrorClass; message: string; status: number | null };
 
@@ -20,6 +21,7 @@ export type RobotsOutcome =
  * Fetches and parses `<origin>/robots.txt` (RFC 9309 §2.3.1):
  * 2xx -> rules from the first 500 KiB; 4xx (and > 5 redirects) -> "unavailable", allow all;
  * 5xx or network failure -> "unreachable", disallow all (reported with the error's class).
+ * A robots.txt whose parsing outruns its budget counts as unreachable ('parse_budget_exceeded').
  */
 export async function loadRobots(ctx: CrawlContext, origin: string, productToken: string): Promise<RobotsOutcome> {
   const url = `${origin}/robots.txt`;
@@ -47,7 +49,8 @@ export async function loadRobots(ctx: CrawlContext, origin: string, productToken
           maxBytes: ROBOTS_MAX_BYTES,
           overflow: 'truncate',
         });
-        const rules = parseRobots(new TextDecoder('utf-8').decode(body), productToken);
+        const text = new TextDecoder('utf-8').decode(body);
+        const rules = await readSiteRobots(ctx.parser, url, text, productToken, deadline.signal);
         return { kind: 'rules', rules, status: response.status };
       } finally {
         response.release();
@@ -58,7 +61,10 @@ export async function loadRobots(ctx: CrawlContext, origin: string, productToken
       return {
         kind: 'unavailable',
         errorClass,
-        message: `robots.txt unreachable: ${describeError(error)} (${hops.url})`,
+        message:
+          errorClass === 'parse_budget_exceeded'
+            ? `robots.txt could not be read: ${describeError(error)}`
+            : `robots.txt unreachable: ${describeError(error)} (${hops.url})`,
         status: hops.status,
       };
     } finally {

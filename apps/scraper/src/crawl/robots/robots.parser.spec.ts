@@ -1,4 +1,4 @@
-import { normalizeRobotsPath, parseRobots, ruleMatches } from './robots.parser';
+import { parseCrawlDelay, parseRobots } from './robots.parser';
 
 describe('parseRobots group selection', () => {
   const text = `
@@ -91,13 +91,50 @@ describe('rule matching (RFC 9309 §2.2.2, §2.2.3)', () => {
   it('compares percent-encoded octets', () => {
     expect(robots('Disallow: /café').isAllowed('/caf%C3%A9/menu')).toBe(false);
     expect(robots('Disallow: /caf%c3%a9').isAllowed('/caf%C3%A9')).toBe(false);
-    expect(normalizeRobotsPath('/é%2f')).toBe('/%C3%A9%2F');
+  });
+});
+
+describe('crawl-delay', () => {
+  it('is read from the selected group, in milliseconds, decimals allowed', () => {
+    const text = 'User-agent: *\nCrawl-delay: 10\n\nUser-agent: trawl\nCrawl-delay: 2.5\nDisallow: /x';
+    expect(parseRobots(text, 'Trawl').crawlDelayMs).toBe(2500);
+    expect(parseRobots(text, 'OtherBot').crawlDelayMs).toBe(10_000);
   });
 
-  it('is linear on hostile patterns (no regex backtracking)', () => {
-    const pattern = `/${'a*'.repeat(200)}b`;
-    const started = Date.now();
-    expect(ruleMatches({ pattern, anchored: true }, `/${'a'.repeat(5000)}`)).toBe(false);
-    expect(Date.now() - started).toBeLessThan(1000);
+  it('takes the largest value of the merged groups and is undefined without one', () => {
+    const text = 'User-agent: trawl\nCrawl-delay: 1\nUser-agent: *\nCrawl-delay: 9\nUser-agent: trawl\nCrawl-delay: 3';
+    expect(parseRobots(text, 'Trawl').crawlDelayMs).toBe(3000);
+    expect(parseRobots('User-agent: *\nDisallow: /x', 'Trawl').crawlDelayMs).toBeUndefined();
+    expect(parseRobots('User-agent: other\nCrawl-delay: 5', 'Trawl').crawlDelayMs).toBeUndefined();
+  });
+
+  it('ignores negative, non-numeric and non-finite values', () => {
+    expect(parseCrawlDelay('0')).toBe(0);
+    expect(parseCrawlDelay('.5')).toBe(500);
+    expect(parseCrawlDelay('3.')).toBe(3000);
+    for (const invalid of ['-1', 'ten', '1.2.3', '.', '1e3', '', '0x10', '9'.repeat(400)]) {
+      expect(parseCrawlDelay(invalid)).toBeUndefined();
+    }
+    expect(parseRobots('User-agent: *\nCrawl-delay: -5\nCrawl-delay: soon', 'Trawl').crawlDelayMs).toBeUndefined();
+  });
+});
+
+describe('cost on hostile robots.txt', () => {
+  it('parses 1 MiB of wildcard rules and checks 1,000 paths of 1,500 characters in well under a second', () => {
+    const rules = Array.from({ length: 2_000 }, (_, i) => `Disallow: /*a*a*a*a*a*a*a*a*b${i}`).join('\n');
+    const text = `User-agent: *\n${rules}\n#${'x'.repeat(1024 * 1024)}`;
+    const paths = Array.from({ length: 1_000 }, (_, i) => `/${'a'.repeat(1_500)}${i}`);
+    const started = performance.now();
+    const robots = parseRobots(text, 'Trawl');
+    expect(paths.filter((path) => !robots.isAllowed(path))).toEqual([]);
+    expect(performance.now() - started).toBeLessThan(1500);
+  });
+
+  it('parses a 1 MiB rule line without slowing down', () => {
+    const started = performance.now();
+    const robots = parseRobots(`User-agent: *\nDisallow: /${'*a'.repeat(512 * 1024)}`, 'Trawl');
+    expect(robots.isAllowed(`/${'a'.repeat(2_000)}`)).toBe(false);
+    expect(robots.isAllowed('/b')).toBe(true);
+    expect(performance.now() - started).toBeLessThan(1500);
   });
 });

@@ -1,10 +1,10 @@
-import { readBody } from './body.reader';
-import type { CrawlContext } from './crawl.context';
-import { withFetchSpan } from './crawl.tracing';
-import { Deadline } from './deadline';
-import { discardBody, getFollowingRedirects, type HopTrace } from './http.client';
-import { parseSitemap } from './sitemap.parser';
-import { hasNonHtmlExtension, normalizeUrl, type SiteScope } from './url.normalizer';
+import { readBody } from '../fetch/body.reader';
+import { type CrawlContext, failureClass } from '../crawl.context';
+import { withFetchSpan } from '../fetch/crawl.tracing';
+import { Deadline } from '../fetch/deadline';
+import { discardBody, getFollowingRedirects, type HopTrace } from '../fetch/http.client';
+import type { ParsedSitemap } from './sitemap.parser';
+import { hasNonHtmlExtension, normalizeUrl, type SiteScope } from '../frontier/url.normalizer';
 
 export const SITEMAP_MAX_DOCUMENTS = 3;
 export const SITEMAP_MAX_BYTES = 10 * 1024 * 1024;
@@ -32,9 +32,8 @@ export async function loadSitemapUrls(
     if (fetched.has(url)) continue;
     fetched.add(url);
     if (ctx.domainDeadline.signal.aborted) break;
-    const xml = await fetchSitemap(ctx, url, Math.min(ctx.maxPageBytes, SITEMAP_MAX_BYTES));
-    if (xml === undefined) continue;
-    const parsed = parseSitemap(xml, maxUrls * 2);
+    const parsed = await fetchSitemap(ctx, url, Math.min(ctx.maxPageBytes, SITEMAP_MAX_BYTES), maxUrls * 2);
+    if (parsed === undefined) continue;
     for (const location of parsed.locations) {
       const normalised = normalizeUrl(location);
       if (!normalised || !scope.contains(normalised)) continue;
@@ -48,7 +47,13 @@ export async function loadSitemapUrls(
   return [...found];
 }
 
-async function fetchSitemap(ctx: CrawlContext, url: string, maxBytes: number): Promise<string | undefined> {
+/** One sitemap, fetched and parsed (on a parse thread); undefined when either failed. */
+async function fetchSitemap(
+  ctx: CrawlContext,
+  url: string,
+  maxBytes: number,
+  maxLocations: number,
+): Promise<ParsedSitemap | undefined> {
   const result = await withFetchSpan('GET sitemap', { url, domain: ctx.domain }, async () => {
     const deadline = new Deadline(ctx.pageTimeoutMs, [ctx.domainDeadline.signal]);
     const hops: HopTrace = { url, status: null, redirects: 0 };
@@ -57,22 +62,24 @@ async function fetchSitemap(ctx: CrawlContext, url: string, maxBytes: number): P
       try {
         if (response.status < 200 || response.status >= 300) {
           discardBody(response.body);
-          return { status: response.status, xml: undefined };
+          return { status: response.status, sitemap: undefined };
         }
         const { body } = await readBody(response.body, {
           contentEncoding: response.headers['content-encoding'],
           maxBytes,
           overflow: 'truncate',
         });
-        return { status: response.status, xml: new TextDecoder('utf-8').decode(body) };
+        const { sitemap } = await ctx.parser.run({ task: 'sitemap', url, body, maxLocations }, deadline.signal);
+        return { status: response.status, sitemap };
       } finally {
         response.release();
       }
-    } catch {
-      return { status: hops.status, xml: undefined, errorClass: 'sitemap_unavailable' };
+    } catch (error) {
+      // Ignored (a sitemap is a hint), but the span says why: unreachable, too slow to parse, ...
+      return { status: hops.status, sitemap: undefined, errorClass: failureClass(ctx, error, deadline) };
     } finally {
       deadline.dispose();
     }
   });
-  return result.xml;
+  return result.sitemap;
 }

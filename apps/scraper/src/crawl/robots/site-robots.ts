@@ -1,0 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import type { ParsePool } from '../parse/parse.pool';
+
+/**
+ * What a crawl knows of one origin's robots.txt. The rules themselves live on the parse threads
+ * (parsing and matching a hostile robots.txt can cost far more CPU than a page): each question
+ * sends the text with an id, and a thread parses it once and keeps the rules for the next one.
+ */
+export interface SiteRobots {
+  readonly sitemaps: readonly string[];
+  /** Crawl-delay of our group, ms; undefined when absent. */
+  readonly crawlDelayMs: number | undefined;
+  isAllowed(pathAndQuery: string, signal?: AbortSignal): Promise<boolean>;
+}
+
+export const ALLOW_ALL: SiteRobots = { sitemaps: [], crawlDelayMs: undefined, isAllowed: () => Promise.resolve(true) };
+
+/** Reads a fetched robots.txt on a parse thread: its sitemaps and Crawl-delay, and the rules kept there. */
+export async function readSiteRobots(
+  parser: ParsePool,
+  robotsUrl: string,
+  text: string,
+  productToken: string,
+  signal?: AbortSignal,
+): Promise<SiteRobots> {
+  const task = { task: 'robots', url: robotsUrl, robotsId: randomUUID(), text, productToken } as const;
+  const first = await parser.run({ ...task, paths: [] }, signal);
+  return {
+    sitemaps: first.sitemaps,
+    crawlDelayMs: first.crawlDelayMs,
+    async isAllowed(pathAndQuery, askSignal) {
+      const verdict = await parser.run({ ...task, paths: [pathAndQuery] }, askSignal);
+      return verdict.allowed[0] === true;
+    },
+  };
+}

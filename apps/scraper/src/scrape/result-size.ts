@@ -1,0 +1,50 @@
+import { cutOnCodePoint, type PageResult, type PagesTruncation } from '@trawl/contracts';
+
+export interface FittedPages {
+  pages: PageResult[];
+  truncated?: PagesTruncation;
+}
+
+/** What a page keeps once an attempt's pages do not fit: enough to read, little to carry. */
+const TRIMMED = { title: 200, description: 200, headings: 2, heading: 120 } as const;
+
+const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value));
+
+function trimPage(page: PageResult): PageResult {
+  return {
+    ...page,
+    title: page.title === null ? null : cutOnCodePoint(page.title, TRIMMED.title),
+    description: page.description === null ? null : cutOnCodePoint(page.description, TRIMMED.description),
+    h1: page.h1.slice(0, TRIMMED.headings).map((heading) => cutOnCodePoint(heading, TRIMMED.heading)),
+  };
+}
+
+/**
+ * The pages of one attempt as they fit in `maxBytes` of JSON, so that the event carrying them
+ * stays under the broker's size limit by construction. When they do not fit as they are, every
+ * page is trimmed (shorter title, description and headings) and the last pages are left out;
+ * `truncated` says how many, and how many of those had succeeded, so counts stay exact.
+ */
+export function fitPages(pages: PageResult[], maxBytes: number): FittedPages {
+  // JSON array: brackets plus one comma between elements.
+  const total = pages.reduce((sum, page) => sum + jsonBytes(page) + 1, 1);
+  if (total <= maxBytes) return { pages };
+  const kept: PageResult[] = [];
+  let used = 1;
+  for (const page of pages) {
+    const trimmed = trimPage(page);
+    const size = jsonBytes(trimmed) + 1;
+    if (used + size > maxBytes) break;
+    kept.push(trimmed);
+    used += size;
+  }
+  const omitted = pages.slice(kept.length);
+  return {
+    pages: kept,
+    truncated: {
+      pages_omitted: omitted.length,
+      succeeded_pages_omitted: omitted.filter((page) => page.error === null).length,
+      fields_trimmed: true,
+    },
+  };
+}
