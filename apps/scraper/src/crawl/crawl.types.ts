@@ -21,7 +21,7 @@ export interface CrawlOptions {
   parser: ParsePool;
   /** From parseResolveOverrides(process.env.TRAWL_RESOLVE). */
   resolver: HostResolver;
-  /** Aborts the crawl (e.g. service shutdown): crawlDomain rejects with CrawlError 'aborted'. */
+  /** Aborts the crawl (e.g. service shutdown): crawlDomain rejects with DomainCrawlError 'aborted'. */
   signal?: AbortSignal;
   /** Called after each recorded page. A throw here fails the crawl as 'internal'. */
   onPage?: (page: PageResult) => void;

@@ -1,7 +1,7 @@
 import type { PageResult } from '@trawl/contracts';
 import type { Agent } from 'undici';
 import type { CrawlContext } from './crawl.context';
-import { CrawlError, type CrawlErrorClass } from './errors/crawl-error';
+import { DomainCrawlError, type CrawlErrorClass } from './errors/crawl-error';
 import { Frontier } from './frontier/crawl.frontier';
 import { MAX_PAGES_LIMIT, PRODUCT_TOKEN, type CrawlOptions, type CrawlResult } from './crawl.types';
 import { Deadline } from './fetch/deadline';
@@ -53,7 +53,7 @@ function validateOptions(options: CrawlOptions): void {
   if (typeof userAgent !== 'string' || userAgent.trim() === '' || /[\r\n]/.test(userAgent)) {
     problems.push('userAgent must be a non-empty single line');
   }
-  if (problems.length > 0) throw new CrawlError('internal', `invalid crawl options: ${problems.join('; ')}`);
+  if (problems.length > 0) throw new DomainCrawlError('internal', `invalid crawl options: ${problems.join('; ')}`);
 }
 
 function normaliseDomain(domain: string): string {
@@ -66,7 +66,7 @@ function normaliseDomain(domain: string): string {
     hostname = undefined;
   }
   if (!hostname || hostname !== candidate) {
-    throw new CrawlError('internal', `not a normalised host name: "${domain.slice(0, 300)}"`);
+    throw new DomainCrawlError('internal', `not a normalised host name: "${domain.slice(0, 300)}"`);
   }
   return hostname;
 }
@@ -208,7 +208,7 @@ class CrawlSession {
     try {
       this.options.onPage(outcome.page);
     } catch (error) {
-      throw new CrawlError('internal', 'onPage callback threw', { pages: this.pages, cause: error });
+      throw new DomainCrawlError('internal', 'onPage callback threw', { pages: this.pages, cause: error });
     }
   }
 
@@ -218,7 +218,7 @@ class CrawlSession {
     }
   }
 
-  private failure(errorClass: CrawlErrorClass, message: string, cause?: unknown): CrawlError {
-    return new CrawlError(errorClass, message, { pages: [...this.pages], cause });
+  private failure(errorClass: CrawlErrorClass, message: string, cause?: unknown): DomainCrawlError {
+    return new DomainCrawlError(errorClass, message, { pages: [...this.pages], cause });
   }
 }

@@ -5,7 +5,7 @@ import { TRAWL_CONFIG, type TrawlConfig } from '@trawl/config';
 import { Consumes, type MessageHandlerProvider, MessagePublisher, MessageTooLargeError } from '@trawl/messaging';
 import { TRAWL_VERSION } from '@trawl/service';
 import { inSpan, LOG, type Log, TrawlAttribute } from '@trawl/telemetry';
-import { CrawlError, crawlDomain, type CrawlOptions, type HostResolver, ParsePool } from '../crawl';
+import { DomainCrawlError, crawlDomain, type CrawlOptions, type HostResolver, ParsePool } from '../crawl';
 import { Slots } from '../slots';
 import { fitPages } from './result-size';
 
@@ -102,7 +102,7 @@ export class ScrapeDomainHandler implements MessageHandlerProvider, OnModuleDest
       });
     } catch (error) {
       if (this.shutdown.signal.aborted) throw error;
-      const known = error instanceof CrawlError;
+      const known = error instanceof DomainCrawlError;
       if (!known) this.log.error({ err: error, domain, batch_id: command.batch_id }, 'crawl failed unexpectedly');
       outcome = createMessage({
         ...base,

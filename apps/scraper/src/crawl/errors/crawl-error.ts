@@ -52,9 +52,12 @@ export function isRetryable(errorClass: CrawlErrorClass): boolean {
 
 const MAX_MESSAGE_LENGTH = 2000;
 
-/** A domain crawl failed. `pages` holds whatever was collected before the failure. */
-export class CrawlError extends Error {
-  override readonly name = 'CrawlError';
+/**
+ * The crawl of a whole domain failed: what crawlDomain rejects with, and what becomes the
+ * `domain.failed` event. `pages` holds whatever was collected before the failure.
+ */
+export class DomainCrawlError extends Error {
+  override readonly name = 'DomainCrawlError';
   readonly errorClass: CrawlErrorClass;
   readonly retryable: boolean;
   readonly pages: PageResult[];
@@ -77,11 +80,13 @@ export class CrawlError extends Error {
 }
 
 /**
- * An error raised inside the engine with a known class (e.g. an SSRF block or a body over the cap).
+ * One step of a crawl (a fetch, a parse) failed for a reason the engine knows: it carries its class,
+ * so the classifier never reads a message (e.g. an SSRF block, a body over the cap, a parse over
+ * its budget). It may fail a page or, when it is the start page's, the whole domain.
  * It carries a stable `code` so the classifier never has to read a message.
  */
-export class CrawlFailure extends Error {
-  override readonly name = 'CrawlFailure';
+export class ClassifiedError extends Error {
+  override readonly name = 'ClassifiedError';
   readonly code: string;
 
   constructor(

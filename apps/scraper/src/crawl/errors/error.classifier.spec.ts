@@ -1,4 +1,4 @@
-import { CRAWL_ERROR_CLASSES, CrawlError, CrawlFailure, RETRYABLE_BY_CLASS } from './crawl-error';
+import { CRAWL_ERROR_CLASSES, DomainCrawlError, ClassifiedError, RETRYABLE_BY_CLASS } from './crawl-error';
 import { classifyCode, classifyError, classifyStatus, errorCodes } from './error.classifier';
 
 const withCode = (code: string, message = 'whatever the message says'): Error =>
@@ -27,12 +27,12 @@ describe('retry table', () => {
     });
   });
 
-  it('CrawlError takes retryable from its class and renders a ScrapeError', () => {
-    const error = new CrawlError('timeout', 'x'.repeat(3000));
+  it('DomainCrawlError takes retryable from its class and renders a ScrapeError', () => {
+    const error = new DomainCrawlError('timeout', 'x'.repeat(3000));
     expect(error.retryable).toBe(true);
     expect(error.pages).toEqual([]);
     expect(error.toScrapeError()).toEqual({ class: 'timeout', message: 'x'.repeat(2000), retryable: true });
-    expect(new CrawlError('dns_not_found', 'no').retryable).toBe(false);
+    expect(new DomainCrawlError('dns_not_found', 'no').retryable).toBe(false);
   });
 });
 
@@ -73,9 +73,9 @@ describe('classifyError', () => {
     expect(errorCodes(new Error('a', { cause: new Error('b', { cause: withCode('X') }) }))).toEqual(['X']);
   });
 
-  it('uses the class of a CrawlFailure directly', () => {
-    expect(classifyError(new CrawlFailure('body_too_large', 'big'))).toBe('body_too_large');
-    expect(new CrawlFailure('body_too_large', 'big').code).toBe('TRAWL_BODY_TOO_LARGE');
+  it('uses the class of a ClassifiedError directly', () => {
+    expect(classifyError(new ClassifiedError('body_too_large', 'big'))).toBe('body_too_large');
+    expect(new ClassifiedError('body_too_large', 'big').code).toBe('TRAWL_BODY_TOO_LARGE');
     expect(classifyCode('TRAWL_ROBOTS_DISALLOWED')).toBe('robots_disallowed');
   });
 

@@ -1,4 +1,4 @@
-import { CRAWL_ERROR_CLASSES, CrawlFailure, type CrawlErrorClass } from './crawl-error';
+import { CRAWL_ERROR_CLASSES, ClassifiedError, type CrawlErrorClass } from './crawl-error';
 
 /**
  * Maps an error to its class from error codes only (Node `code`, undici `UND_ERR_*`, our own
@@ -101,7 +101,7 @@ export function classifyCode(code: string): CrawlErrorClass | undefined {
 
 /** The class of an error raised by a fetch. Unknown errors are 'internal' (not retryable). */
 export function classifyError(error: unknown): CrawlErrorClass {
-  if (error instanceof CrawlFailure) return error.errorClass;
+  if (error instanceof ClassifiedError) return error.errorClass;
   for (const code of errorCodes(error)) {
     const errorClass = classifyCode(code);
     if (errorClass) return errorClass;

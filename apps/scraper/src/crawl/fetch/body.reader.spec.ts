@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
-import { CrawlFailure } from '../errors/crawl-error';
+import { ClassifiedError } from '../errors/crawl-error';
 import { parseContentEncoding, readBody } from './body.reader';
 
 const streamOf = (...chunks: Buffer[]): Readable => Readable.from(chunks);
@@ -43,7 +43,7 @@ describe('readBody', () => {
     ).rejects.toMatchObject({ errorClass: 'not_html' });
     await expect(
       readBody(streamOf(text), { contentEncoding: 'compress', maxBytes: 1e6, overflow: 'fail' }),
-    ).rejects.toBeInstanceOf(CrawlFailure);
+    ).rejects.toBeInstanceOf(ClassifiedError);
   });
 
   it('counts decoded bytes: a gzip bomb stops at the cap', async () => {

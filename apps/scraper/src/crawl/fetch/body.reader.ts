@@ -1,6 +1,6 @@
 import { pipeline, type Readable, type Transform } from 'node:stream';
 import * as zlib from 'node:zlib';
-import { CrawlFailure } from '../errors/crawl-error';
+import { ClassifiedError } from '../errors/crawl-error';
 
 /**
  * Reads a response body through its Content-Encoding decoders, counting DECODED bytes against a cap,
@@ -48,7 +48,7 @@ function decoderFor(coding: string): Transform {
     case 'zstd':
       return zlib.createZstdDecompress();
     default:
-      throw new CrawlFailure('not_html', `unsupported Content-Encoding "${coding}"`);
+      throw new ClassifiedError('not_html', `unsupported Content-Encoding "${coding}"`);
   }
 }
 
@@ -59,7 +59,10 @@ export async function readBody(source: Readable, options: ReadBodyOptions): Prom
   const codings = parseContentEncoding(options.contentEncoding);
   if (codings.length > MAX_ENCODING_LAYERS) {
     source.destroy();
-    throw new CrawlFailure('not_html', `too many Content-Encoding layers (${codings.length} > ${MAX_ENCODING_LAYERS})`);
+    throw new ClassifiedError(
+      'not_html',
+      `too many Content-Encoding layers (${codings.length} > ${MAX_ENCODING_LAYERS})`,
+    );
   }
   let stream: Readable = source;
   try {
@@ -82,7 +85,7 @@ export async function readBody(source: Readable, options: ReadBodyOptions): Prom
       const room = options.maxBytes - bytes;
       if (chunk.length > room) {
         if (options.overflow === 'fail') {
-          throw new CrawlFailure('body_too_large', `decoded body exceeds ${options.maxBytes} bytes`);
+          throw new ClassifiedError('body_too_large', `decoded body exceeds ${options.maxBytes} bytes`);
         }
         if (room > 0) chunks.push(chunk.subarray(0, room));
         bytes += Math.max(room, 0);

@@ -1,4 +1,4 @@
-import { CrawlFailure } from '../errors/crawl-error';
+import { ClassifiedError } from '../errors/crawl-error';
 
 /**
  * An AbortSignal that fires after `ms` or when any parent signal fires, whichever comes first.
@@ -18,7 +18,7 @@ export class Deadline {
   ) {
     this.timer = setTimeout(() => {
       this.timedOut = true;
-      this.controller.abort(new CrawlFailure('timeout', `deadline of ${ms} ms exceeded`));
+      this.controller.abort(new ClassifiedError('timeout', `deadline of ${ms} ms exceeded`));
     }, ms);
     this.timer.unref();
     for (const parent of parents) {

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
-import { CrawlFailure } from '../errors/crawl-error';
+import { ClassifiedError } from '../errors/crawl-error';
 import { createGuardedConnector } from '../guard/guarded.connector';
 import type { Politeness } from './politeness';
 import type { HostResolver } from '../guard/resolve-overrides';
@@ -129,7 +129,7 @@ export async function getFollowingRedirects(
     discardBody(response.body);
     response.release();
     if (trace.redirects >= maxRedirects) {
-      throw new CrawlFailure('too_many_redirects', `more than ${maxRedirects} redirects from ${startUrl}`);
+      throw new ClassifiedError('too_many_redirects', `more than ${maxRedirects} redirects from ${startUrl}`);
     }
     const next = redirectTarget(location, url);
     trace.redirects += 1;
@@ -143,13 +143,13 @@ function redirectTarget(location: string, base: URL): string {
   try {
     target = new URL(location, base);
   } catch {
-    throw new CrawlFailure('http_server_error', `invalid redirect Location from ${base.href}`);
+    throw new ClassifiedError('http_server_error', `invalid redirect Location from ${base.href}`);
   }
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
     // file:, gopher:, ftp: ... are classic SSRF vectors: never followed.
-    throw new CrawlFailure('ssrf_blocked', `redirect to a non-http(s) URL (${target.protocol}) refused`);
+    throw new ClassifiedError('ssrf_blocked', `redirect to a non-http(s) URL (${target.protocol}) refused`);
   }
   const normalised = normalizeUrl(target.href);
-  if (!normalised) throw new CrawlFailure('http_server_error', `unusable redirect Location from ${base.href}`);
+  if (!normalised) throw new ClassifiedError('http_server_error', `unusable redirect Location from ${base.href}`);
   return normalised;
 }

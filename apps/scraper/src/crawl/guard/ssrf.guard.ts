@@ -1,7 +1,7 @@
 import * as dns from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import * as ipaddr from 'ipaddr.js';
-import { CrawlFailure } from '../errors/crawl-error';
+import { ClassifiedError } from '../errors/crawl-error';
 
 /**
  * The SSRF guard's address policy. Only globally routable unicast addresses may be reached:
@@ -27,8 +27,8 @@ export function isBlockedAddress(address: string): boolean {
   return parsed.range() !== 'unicast';
 }
 
-export function ssrfBlocked(host: string, address: string): CrawlFailure {
-  return new CrawlFailure('ssrf_blocked', `SSRF guard: ${host} -> ${address} is not a public address`);
+export function ssrfBlocked(host: string, address: string): ClassifiedError {
+  return new ClassifiedError('ssrf_blocked', `SSRF guard: ${host} -> ${address} is not a public address`);
 }
 
 type LookupAddress = dns.LookupAddress;

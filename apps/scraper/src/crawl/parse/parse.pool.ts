@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Piscina } from 'piscina';
 import { Slots } from '../../slots';
-import { CrawlFailure } from '../errors/crawl-error';
+import { ClassifiedError } from '../errors/crawl-error';
 import type { ParseResultOf, ParseTask } from './parse.tasks';
 
 export interface ParsePoolOptions {
@@ -67,15 +67,19 @@ export class ParsePool {
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         if (budget.aborted) {
-          throw new CrawlFailure(
+          throw new ClassifiedError(
             'parse_budget_exceeded',
             `parsing ${describe(task)} took longer than ${this.budgetMs} ms`,
           );
         }
         if ((error as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
-          throw new CrawlFailure('parse_budget_exceeded', `parsing ${describe(task)} ran out of its worker's memory`, {
-            cause: error,
-          });
+          throw new ClassifiedError(
+            'parse_budget_exceeded',
+            `parsing ${describe(task)} ran out of its worker's memory`,
+            {
+              cause: error,
+            },
+          );
         }
         throw error;
       }

@@ -1,4 +1,4 @@
-import { CrawlError } from '../errors/crawl-error';
+import { DomainCrawlError } from '../errors/crawl-error';
 import { type CrawlOptions } from '../crawl.types';
 import { parseResolveOverrides } from '../guard/resolve-overrides';
 import { ParsePool } from '../parse/parse.pool';
@@ -32,12 +32,12 @@ export function fixtureCrawlOptions(resolveSpec: string, overrides: Partial<Craw
   };
 }
 
-/** The CrawlError a crawl fails with; any other outcome fails the test. */
-export async function crawlError(promise: Promise<unknown>): Promise<CrawlError> {
+/** The DomainCrawlError a crawl fails with; any other outcome fails the test. */
+export async function crawlError(promise: Promise<unknown>): Promise<DomainCrawlError> {
   try {
     await promise;
   } catch (error) {
-    if (error instanceof CrawlError) return error;
+    if (error instanceof DomainCrawlError) return error;
     throw error;
   }
   throw new Error('expected the crawl to fail');

@@ -1,0 +1,283 @@
+/**
+ * The scraper engine against the physical limit: for each latency of the bench web (bench-web.ts),
+ * 1. a bare undici loop making exactly the requests Trawl makes per site (robots.txt, /, sitemap.xml,
+ *    then the other pages; one at a time per site, --sites-in-flight sites at once);
+ * 2. Trawl end to end (four real processes, one batch of all sites, SCRAPER_CONCURRENCY and
+ *    max_concurrent_jobs = --sites-in-flight), with CPU per page of each service and the scraper's RSS;
+ * 3. once, at the first latency: Trawl again with --rss-concurrency concurrent fetches, for its RSS.
+ * Usage: npm run bench -- crawl-throughput [--sites 200 --pages 10 --latencies 20,5 --sites-in-flight 20
+ *   --rss-concurrency 100 --jitter 0.5]
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import { Agent, buildConnector, request } from 'undici';
+import { apiClient, TrawlUnderTest, type ServiceName } from '../test/support/trawl-services';
+import { startBenchWeb, type BenchWeb } from './bench-web';
+
+function argText(name: string, fallback: string): string {
+  const index = process.argv.indexOf(`--${name}`);
+  return index === -1 ? fallback : (process.argv[index + 1] ?? fallback);
+}
+
+function arg(name: string, fallback: number): number {
+  const value = Number(argText(name, String(fallback)));
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number >= 0`);
+  return value;
+}
+
+interface Doc {
+  status: string;
+  completed_domains: number;
+  failed_domains: number;
+  pages_scraped: number;
+  start_time: string | null;
+  end_time: string | null;
+}
+
+interface Row {
+  latencyMs: number;
+  variant: string;
+  pages: number;
+  seconds: number;
+  ratio?: number;
+  cpuMsPerPage?: Record<CpuService, number>;
+  maxRssMb?: number;
+}
+
+const TERMINAL = ['complete', 'partial', 'failed', 'cancelled'];
+const CPU_SERVICES = ['scraper', 'scheduler', 'aggregator'] as const;
+type CpuService = (typeof CPU_SERVICES)[number];
+// Same headers as the scraper's requests (apps/scraper/src/crawl/fetch/http.client.ts).
+const HEADERS = {
+  'user-agent': 'TrawlBench/1.0 (bare loop)',
+  accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5',
+  'accept-encoding': 'gzip, deflate, br',
+  'accept-language': 'en;q=0.9, *;q=0.5',
+};
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** utime + stime of a process (all its threads), in ms. */
+function cpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Field 2 (comm) may hold spaces; fields 3.. follow its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[14 - 3]) + Number(fields[15 - 3])) * 1000) / CLOCK_TICKS;
+}
+
+function rssMb(pid: number): number {
+  const match = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : 0;
+}
+
+/** The requests of one site, in the order the scraper makes them, each body read fully. */
+async function bareSite(web: BenchWeb, host: string, agent: Agent): Promise<{ requests: number; failed: number }> {
+  const [home, ...others] = web.pageUrls(host);
+  const urls = [`http://${host}/robots.txt`, home!, `http://${host}/sitemap.xml`, ...others];
+  let failed = 0;
+  for (const url of urls) {
+    const { statusCode, body } = await request(url, { dispatcher: agent, headers: HEADERS });
+    await body.arrayBuffer();
+    if (statusCode !== 200) failed += 1;
+  }
+  return { requests: urls.length, failed };
+}
+
+async function bareLoop(web: BenchWeb, sitesInFlight: number): Promise<{ seconds: number; pages: number }> {
+  const connect = buildConnector({});
+  // Like TRAWL_RESOLVE: URL and Host keep the site's name, the connection goes to the bench web.
+  // Connection settings as in the scraper's createCrawlAgent.
+  const agent = new Agent({
+    connect: (options, callback) => connect({ ...options, hostname: '127.0.0.1', port: String(web.port) }, callback),
+    keepAliveTimeout: 4_000,
+    connections: 2,
+  });
+  web.resetStats();
+  let next = 0;
+  let requests = 0;
+  let failed = 0;
+  const started = performance.now();
+  try {
+    await Promise.all(
+      Array.from({ length: sitesInFlight }, async () => {
+        while (next < web.hosts.length) {
+          const result = await bareSite(web, web.hosts[next++]!, agent);
+          requests += result.requests;
+          failed += result.failed;
+        }
+      }),
+    );
+  } finally {
+    await agent.close();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const pages = web.stats.pages;
+  process.stdout.write(
+    `  bare loop: ${requests} requests (${failed} not 200), ${pages} pages, ${seconds.toFixed(2)} s, ` +
+      `${(pages / seconds).toFixed(0)} pages/s, ${(web.stats.bytes / seconds / 1e6).toFixed(1)} MB/s\n`,
+  );
+  return { seconds, pages };
+}
+
+async function trawlRun(
+  web: BenchWeb,
+  options: { concurrency: number; maxPages: number },
+): Promise<Omit<Row, 'latencyMs' | 'variant' | 'ratio'>> {
+  const trawl = await TrawlUnderTest.start('bench-crawl', {
+    env: {
+      TRAWL_RESOLVE: web.resolveSpec(),
+      SCRAPER_CONCURRENCY: String(options.concurrency),
+      SCRAPER_POLITENESS_DELAY_MS: '0',
+      LOG_LEVEL: 'warn',
+    },
+  });
+  let sampler: NodeJS.Timeout | undefined;
+  try {
+    const pid = (name: ServiceName): number => {
+      const value = trawl.processes.get(name)?.child.pid;
+      if (value === undefined) throw new Error(`${name} has no pid`);
+      return value;
+    };
+    const pids = Object.fromEntries(CPU_SERVICES.map((name) => [name, pid(name)])) as Record<CpuService, number>;
+    const api = apiClient(trawl.gatewayUrl, await trawl.apiKey('bench'));
+    const jobs = Math.min(options.concurrency, 100); // the gateway's limit for max_concurrent_jobs
+
+    let maxRss = rssMb(pids.scraper);
+    sampler = setInterval(() => {
+      try {
+        maxRss = Math.max(maxRss, rssMb(pids.scraper));
+      } catch {
+        // the scraper exited; the poll below reports it through the batch status
+      }
+    }, 250);
+    web.resetStats();
+    const cpuBefore = CPU_SERVICES.map((name) => cpuMs(pids[name]));
+    const benchCpuBefore = process.cpuUsage();
+    const started = performance.now();
+    const created = await api<{ batch_id: string }>('POST', '/api/v1/batches', {
+      domains: web.hosts,
+      max_pages: options.maxPages,
+      max_concurrent_jobs: jobs,
+    });
+    if (created.status !== 202) throw new Error(`POST answered ${created.status}: ${JSON.stringify(created.body)}`);
+    let doc: Doc;
+    for (;;) {
+      doc = (await api<Doc>('GET', `/api/v1/batches/${created.body.batch_id}`)).body;
+      if (TERMINAL.includes(doc.status)) break;
+      if (performance.now() - started > 10 * 60_000) {
+        throw new Error(`batch not terminal after 10 minutes: ${JSON.stringify(doc)}`);
+      }
+      await sleep(200);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const cpuAfter = CPU_SERVICES.map((name) => cpuMs(pids[name]));
+    const benchCpu = process.cpuUsage(benchCpuBefore);
+    clearInterval(sampler);
+    maxRss = Math.max(maxRss, rssMb(pids.scraper));
+
+    const pages = web.stats.pages;
+    const perPage = (ms: number) => (pages > 0 ? ms / pages : NaN);
+    const cpuMsPerPage = Object.fromEntries(
+      CPU_SERVICES.map((name, i) => [name, perPage(cpuAfter[i]! - cpuBefore[i]!)]),
+    ) as Record<CpuService, number>;
+    const crawlSeconds =
+      doc.start_time && doc.end_time ? (Date.parse(doc.end_time) - Date.parse(doc.start_time)) / 1000 : NaN;
+    process.stdout.write(
+      [
+        `  trawl (SCRAPER_CONCURRENCY ${options.concurrency}, max_concurrent_jobs ${jobs}): ${doc.status}, ` +
+          `${doc.completed_domains} completed, ${doc.failed_domains} failed, pages_scraped ${doc.pages_scraped}`,
+        `    pages served ${pages} (${options.maxPages} x completed = ${options.maxPages * doc.completed_domains}), ` +
+          `requests ${web.stats.requests}; POST to terminal ${seconds.toFixed(2)} s (${(pages / seconds).toFixed(0)} pages/s), ` +
+          `start_time to end_time ${crawlSeconds.toFixed(2)} s`,
+        `    CPU ms/page: ${CPU_SERVICES.map((name) => `${name} ${cpuMsPerPage[name].toFixed(2)}`).join(', ')}; ` +
+          `bench process (web + poll) ${perPage((benchCpu.user + benchCpu.system) / 1000).toFixed(2)}; ` +
+          `max scraper RSS ${maxRss.toFixed(0)} MB`,
+      ].join('\n') + '\n',
+    );
+    return { pages, seconds, cpuMsPerPage, maxRssMb: maxRss };
+  } finally {
+    clearInterval(sampler);
+    await trawl.stop();
+  }
+}
+
+function table(rows: Row[]): string {
+  const header = [
+    'latency',
+    'variant',
+    'pages',
+    'seconds',
+    'pages/s',
+    'ratio to bare',
+    'CPU ms/page scraper/scheduler/aggregator/sum',
+    'max scraper RSS MB',
+  ];
+  const lines = rows.map((row) => {
+    const cpu = row.cpuMsPerPage;
+    return [
+      `${row.latencyMs} ms`,
+      row.variant,
+      String(row.pages),
+      row.seconds.toFixed(2),
+      (row.pages / row.seconds).toFixed(0),
+      row.ratio === undefined ? '-' : row.ratio.toFixed(2),
+      cpu
+        ? [...CPU_SERVICES.map((name) => cpu[name]), CPU_SERVICES.reduce((sum, name) => sum + cpu[name], 0)]
+            .map((ms) => ms.toFixed(2))
+            .join(' / ')
+        : '-',
+      row.maxRssMb === undefined ? '-' : row.maxRssMb.toFixed(0),
+    ];
+  });
+  const widths = header.map((title, i) => Math.max(title.length, ...lines.map((cells) => cells[i]!.length)));
+  // A Markdown table, ready for bench/README.md.
+  const format = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
+  return [format(header), format(widths.map((width) => '-'.repeat(width))), ...lines.map(format)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const sites = arg('sites', 200);
+  const pagesPerSite = arg('pages', 10);
+  const latencies = argText('latencies', '20,5')
+    .split(',')
+    .map((value) => Number(value.trim()));
+  const sitesInFlight = arg('sites-in-flight', 20);
+  const rssConcurrency = arg('rss-concurrency', 100);
+  const jitter = arg('jitter', 0.5);
+  if (latencies.some((ms) => !Number.isFinite(ms) || ms < 0)) throw new Error('--latencies: e.g. 20,5');
+
+  process.stdout.write(
+    `${new Date().toISOString()}, os.availableParallelism() ${os.availableParallelism()}, ` +
+      `${sites} sites x ${pagesPerSite} pages, ${sitesInFlight} sites in flight, latency ±${jitter * 100}% (uniform)\n`,
+  );
+  const rows: Row[] = [];
+  for (const [run, latencyMs] of latencies.entries()) {
+    process.stdout.write(`latency ${latencyMs} ms\n`);
+    const web = await startBenchWeb({ sites, pagesPerSite, latencyMs, jitter });
+    try {
+      const bare = await bareLoop(web, sitesInFlight);
+      const barePagesPerSecond = bare.pages / bare.seconds;
+      rows.push({ latencyMs, variant: 'bare undici loop', ...bare });
+      const variants = [sitesInFlight, ...(run === 0 && rssConcurrency > 0 ? [rssConcurrency] : [])];
+      for (const concurrency of variants) {
+        const result = await trawlRun(web, { concurrency, maxPages: pagesPerSite });
+        rows.push({
+          latencyMs,
+          variant: `trawl, ${concurrency} fetches`,
+          ratio: result.pages / result.seconds / barePagesPerSecond,
+          ...result,
+        });
+      }
+    } finally {
+      await web.close();
+    }
+  }
+  process.stdout.write(`\n${table(rows)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
