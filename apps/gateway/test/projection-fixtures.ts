@@ -87,8 +87,8 @@ export async function insertPage(
 ): Promise<void> {
   await sql.query(
     `insert into pages (batch_id, domain, position, url, final_url, status_code, content_type, title, description,
-       language, canonical_url, h1, links_found, bytes, depth, fetched_at, duration_ms, error)
-     values ($1, $2, $3, $4, $4, 200, 'text/html', $5, 'About us', 'en', $4, '["Welcome"]', 12, 3456, $3, $6, 42.5, null)`,
+       language, canonical_url, h1, h2, links_found, bytes, depth, fetched_at, duration_ms, error)
+     values ($1, $2, $3, $4, $4, 200, 'text/html', $5, 'About us', 'en', $4, '["Welcome"]', '["Who we are"]', 12, 3456, $3, $6, 42.5, null)`,
     [batchId, domain, position, page.url, page.title, page.fetchedAt],
   );
 }

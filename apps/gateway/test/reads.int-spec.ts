@@ -196,6 +196,7 @@ describe('reading batches, domains and stats; cancelling', () => {
             language: 'en',
             canonical_url: 'https://shop.example/',
             h1: ['Welcome'],
+            h2: ['Who we are'],
             links_found: 12,
             bytes: 3456,
             depth: 0,

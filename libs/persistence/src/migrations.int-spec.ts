@@ -46,10 +46,10 @@ describe('TypeORM migrations on a real PostgreSQL', () => {
   });
 
   it('applies the initial schema and records it', async () => {
-    expect(await runMigrations(dataSource)).toEqual(['InitialSchema1763880000000']);
+    expect(await runMigrations(dataSource)).toEqual(['InitialSchema1763880000000', 'PagesH21764590000000']);
     expect(await tables(dataSource)).toEqual(TABLES);
     const recorded: Array<{ name: string }> = await dataSource.query('select name from migrations');
-    expect(recorded).toEqual([{ name: 'InitialSchema1763880000000' }]);
+    expect(recorded).toEqual([{ name: 'InitialSchema1763880000000' }, { name: 'PagesH21764590000000' }]);
     expect(await dataSource.showMigrations()).toBe(false); // nothing pending
   });
 
@@ -112,10 +112,14 @@ describe('TypeORM migrations on a real PostgreSQL', () => {
   it('applies nothing when run a second time', async () => {
     expect(await runMigrations(dataSource)).toEqual([]);
     const recorded: Array<{ count: string }> = await dataSource.query('select count(*) from migrations');
-    expect(recorded).toEqual([{ count: '1' }]);
+    expect(recorded).toEqual([{ count: '2' }]);
   });
 
-  it('undoLastMigration drops the tables again', async () => {
+  it('undoLastMigration takes the h2 column away, and then the tables', async () => {
+    const h2 = `select count(*)::int as n from information_schema.columns where table_name = 'pages' and column_name = 'h2'`;
+    expect(await dataSource.query(h2)).toEqual([{ n: 1 }]);
+    await dataSource.undoLastMigration({ transaction: 'all' });
+    expect(await dataSource.query(h2)).toEqual([{ n: 0 }]);
     await dataSource.undoLastMigration({ transaction: 'all' });
     expect(await tables(dataSource)).toEqual([]);
     const recorded: Array<{ count: string }> = await dataSource.query('select count(*) from migrations');
@@ -140,7 +144,7 @@ describe('runMigrations from several starters at once', () => {
     for (let i = 0; i < 3; i += 1) dataSources.push(createDataSource(database.url, { poolSize: 2 }));
     await Promise.all(dataSources.map((dataSource) => dataSource.initialize()));
     const results = await Promise.all(dataSources.map((dataSource) => runMigrations(dataSource)));
-    expect(results.flat()).toEqual(['InitialSchema1763880000000']);
+    expect(results.flat()).toEqual(['InitialSchema1763880000000', 'PagesH21764590000000']);
     expect(await tables(dataSources[0]!)).toEqual(TABLES);
   });
 });

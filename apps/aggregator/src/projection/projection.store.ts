@@ -177,13 +177,14 @@ export class ProjectionStore {
     if (pages.length === 0) return;
     await this.em.query(
       `insert into pages (batch_id, domain, position, url, final_url, status_code, content_type, title, description,
-         language, canonical_url, h1, links_found, bytes, depth, fetched_at, duration_ms, error)
+         language, canonical_url, h1, h2, links_found, bytes, depth, fetched_at, duration_ms, error)
        select $1, $2, p.ordinality - 1, p.url, p.final_url, p.status_code, p.content_type, p.title, p.description,
-         p.language, p.canonical_url, p.h1, p.links_found, p.bytes, p.depth, p.fetched_at, p.duration_ms, p.error
+         p.language, p.canonical_url, p.h1, p.h2, p.links_found, p.bytes, p.depth, p.fetched_at, p.duration_ms, p.error
        from unnest($3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
-                   $11::jsonb[], $12::int[], $13::int[], $14::int[], $15::timestamptz[], $16::float8[], $17::text[])
+                   $11::jsonb[], $12::jsonb[], $13::int[], $14::int[], $15::int[], $16::timestamptz[], $17::float8[],
+                   $18::text[])
          with ordinality as p(url, final_url, status_code, content_type, title, description, language, canonical_url,
-                              h1, links_found, bytes, depth, fetched_at, duration_ms, error, ordinality)`,
+                              h1, h2, links_found, bytes, depth, fetched_at, duration_ms, error, ordinality)`,
       [
         batchId,
         change.domain,
@@ -196,6 +197,7 @@ export class ProjectionStore {
         pages.map((p) => p.language),
         pages.map((p) => p.canonical_url),
         pages.map((p) => JSON.stringify(p.h1)),
+        pages.map((p) => JSON.stringify(p.h2)),
         pages.map((p) => p.links_found),
         pages.map((p) => p.bytes),
         pages.map((p) => p.depth),

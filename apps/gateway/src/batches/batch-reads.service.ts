@@ -121,7 +121,7 @@ export class BatchReadsService {
     );
     if (!row) throw notFound(`domain ${normalised.domain} is not in batch ${batchId}`);
     const pages = await this.database.rows<PageRow>(
-      `select url, final_url, status_code, title, description, language, canonical_url, h1, links_found, bytes, depth,
+      `select url, final_url, status_code, title, description, language, canonical_url, h1, h2, links_found, bytes, depth,
               fetched_at, duration_ms, error
        from pages where batch_id = $1 and domain = $2 order by position`,
       [batchId, normalised.domain],

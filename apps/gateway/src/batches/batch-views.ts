@@ -62,6 +62,7 @@ export interface PageRow {
   language: string | null;
   canonical_url: string | null;
   h1: string[];
+  h2: string[];
   links_found: number;
   bytes: number;
   depth: number;
@@ -170,6 +171,7 @@ export function domainDetail(row: DomainRow, pages: PageRow[]): DomainDetailDto 
       language: page.language,
       canonical_url: page.canonical_url,
       h1: page.h1,
+      h2: page.h2,
       links_found: page.links_found,
       bytes: page.bytes,
       depth: page.depth,

@@ -12,6 +12,7 @@ const page = (n: number, error: string | null = null): PageResult => ({
   language: 'en',
   canonical_url: null,
   h1: Array.from({ length: 10 }, () => 'h'.repeat(300)),
+  h2: Array.from({ length: 10 }, () => 'h'.repeat(300)),
   links_found: 3,
   bytes: 1000,
   depth: 1,

@@ -16,6 +16,7 @@ function trimPage(page: PageResult): PageResult {
     title: page.title === null ? null : cutOnCodePoint(page.title, TRIMMED.title),
     description: page.description === null ? null : cutOnCodePoint(page.description, TRIMMED.description),
     h1: page.h1.slice(0, TRIMMED.headings).map((heading) => cutOnCodePoint(heading, TRIMMED.heading)),
+    h2: page.h2.slice(0, TRIMMED.headings).map((heading) => cutOnCodePoint(heading, TRIMMED.heading)),
   };
 }
 

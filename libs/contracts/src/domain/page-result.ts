@@ -12,6 +12,8 @@ export const pageResultSchema = z.object({
   language: z.string().nullable(),
   canonical_url: z.string().nullable(),
   h1: z.array(z.string()),
+  /** Absent from events written before h2 was collected. */
+  h2: z.array(z.string()).default([]),
   links_found: z.number().int().min(0),
   bytes: z.number().int().min(0),
   depth: z.number().int().min(0),

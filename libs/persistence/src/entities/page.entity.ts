@@ -15,6 +15,7 @@ export class PageEntity {
   @Column('text', { nullable: true }) language!: string | null;
   @Column('text', { name: 'canonical_url', nullable: true }) canonicalUrl!: string | null;
   @Column('jsonb') h1!: string[];
+  @Column('jsonb') h2!: string[];
   @Column('integer', { name: 'links_found' }) linksFound!: number;
   @Column('integer') bytes!: number;
   @Column('integer') depth!: number;

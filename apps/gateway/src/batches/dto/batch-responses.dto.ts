@@ -110,6 +110,7 @@ export class PageDto {
   @ApiProperty({ type: String, nullable: true }) language!: string | null;
   @ApiProperty({ type: String, nullable: true }) canonical_url!: string | null;
   @ApiProperty({ type: [String] }) h1!: string[];
+  @ApiProperty({ type: [String] }) h2!: string[];
   @ApiProperty() links_found!: number;
   @ApiProperty() bytes!: number;
   @ApiProperty() depth!: number;

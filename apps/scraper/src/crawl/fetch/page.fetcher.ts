@@ -43,7 +43,9 @@ async function fetchPageUntraced(ctx: CrawlContext, url: string, depth: number):
   let bytesRead = 0;
 
   const outcome = (
-    fields: Partial<Pick<PageResult, 'title' | 'description' | 'language' | 'canonical_url' | 'h1' | 'links_found'>>,
+    fields: Partial<
+      Pick<PageResult, 'title' | 'description' | 'language' | 'canonical_url' | 'h1' | 'h2' | 'links_found'>
+    >,
     bytes: number,
     failure?: { errorClass: CrawlErrorClass; message: string },
     extraction?: PageExtraction,
@@ -58,6 +60,7 @@ async function fetchPageUntraced(ctx: CrawlContext, url: string, depth: number):
       language: fields.language ?? null,
       canonical_url: fields.canonical_url ?? null,
       h1: fields.h1 ?? [],
+      h2: fields.h2 ?? [],
       links_found: fields.links_found ?? 0,
       bytes,
       depth,
