@@ -9,7 +9,10 @@ import { repoRoot } from './stack/settings.mjs';
 buildIfNeeded();
 const env = { ...process.env, ...stackUp() };
 const dir = path.join(repoRoot, 'dist', 'bench');
-const only = process.argv.slice(2).filter((a) => !a.startsWith('--') && !/^\d+$/.test(a));
+// Benchmark names: the arguments that are neither a --flag nor the value following one.
+const only = process.argv
+  .slice(2)
+  .filter((arg, index, args) => !arg.startsWith('--') && !(index > 0 && args[index - 1].startsWith('--')));
 let failed = false;
 for (const file of fs
   .readdirSync(dir)

@@ -37,6 +37,10 @@ function repoRoot(from: string): string {
   return dir;
 }
 const root = repoRoot(__dirname);
+/** Node options of the service processes; TRAWL_SERVICE_NODE_ARGS adds some (e.g. "--cpu-prof"). */
+const SERVICE_NODE_ARGS = ['--enable-source-maps', ...(process.env.TRAWL_SERVICE_NODE_ARGS ?? '').split(' ')].filter(
+  (arg) => arg !== '',
+);
 const run = promisify(execFile);
 
 interface Running {
@@ -96,7 +100,7 @@ export class TrawlUnderTest {
   /** Starts a service and resolves with its base URL once it answers /health/ready. */
   async launch(name: ServiceName, extraEnv: Record<string, string> = {}): Promise<string> {
     const port = await freePort();
-    const child = spawn(process.execPath, ['--enable-source-maps', path.join(root, `dist/apps/${name}/src/main.js`)], {
+    const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, path.join(root, `dist/apps/${name}/src/main.js`)], {
       env: { ...this.env, ...extraEnv, [PORT_VARIABLE[name]]: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

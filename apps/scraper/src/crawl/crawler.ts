@@ -11,6 +11,7 @@ import { createCrawlAgent } from './fetch/http.client';
 import { fetchPage, type PageOutcome } from './fetch/page.fetcher';
 import { Politeness } from './fetch/politeness';
 import { loadRobots, type RobotsOutcome } from './robots/robots.loader';
+import type { RobotsRef } from './parse/parse.tasks';
 import { loadSitemapUrls } from './sitemap/sitemap.loader';
 import { hasNonHtmlExtension, originOf, robotsPathOf, SiteScope, withoutTrailingDots } from './frontier/url.normalizer';
 
@@ -75,6 +76,8 @@ class CrawlSession {
   private readonly pages: PageResult[] = [];
   private readonly extraction = new DomainExtractionAccumulator();
   private readonly robots = new Map<string, Promise<RobotsOutcome>>();
+  /** robots.txt verdicts on links, given by the parse of the page that linked them. */
+  private readonly robotsVerdicts = new Map<string, boolean>();
   private readonly scope: SiteScope;
   private readonly frontier: Frontier;
   private readonly agent: Agent;
@@ -113,7 +116,7 @@ class CrawlSession {
     }
 
     this.frontier.markSeen(startUrl);
-    const start = await fetchPage(this.ctx, startUrl, 0);
+    const start = await fetchPage(this.ctx, startUrl, 0, robots.rules.ref);
     this.throwIfAborted();
     this.record(start);
     if (start.errorClass) throw this.failure(start.errorClass, start.errorMessage ?? start.errorClass);
@@ -136,7 +139,7 @@ class CrawlSession {
       if (!allowed || this.ctx.domainDeadline.signal.aborted) continue;
       // Waited here, not inside the page's own deadline: a Crawl-delay spends the domain's time.
       if (!(await this.politeWait(next.url))) break;
-      const outcome = await fetchPage(this.ctx, next.url, next.depth);
+      const outcome = await fetchPage(this.ctx, next.url, next.depth, await this.robotsRefFor(next.url));
       this.throwIfAborted();
       this.record(outcome);
       this.frontier.markSeen(outcome.finalUrl);
@@ -170,7 +173,15 @@ class CrawlSession {
     return pending;
   }
 
+  /** The robots.txt a page task judges the page's links with (the page's origin's). */
+  private async robotsRefFor(url: string): Promise<RobotsRef | undefined> {
+    const robots = await this.robotsFor(url);
+    return robots.kind === 'rules' ? robots.rules.ref : undefined;
+  }
+
   private async allowedByRobots(url: string): Promise<boolean> {
+    const known = this.robotsVerdicts.get(url);
+    if (known !== undefined) return known;
     const robots = await this.robotsFor(url);
     // Unreachable robots.txt (5xx, network) on a later origin: that origin is fully disallowed.
     if (robots.kind !== 'rules') return false;
@@ -196,8 +207,13 @@ class CrawlSession {
   }
 
   private enqueueLinks(outcome: PageOutcome, depth: number): void {
-    for (const link of outcome.extraction?.links ?? []) {
-      if (this.scope.contains(link) && !hasNonHtmlExtension(link)) this.frontier.add(link, depth + 1);
+    const links = outcome.extraction?.links ?? [];
+    for (const [index, link] of links.entries()) {
+      if (!this.scope.contains(link) || hasNonHtmlExtension(link)) continue;
+      if (!this.frontier.add(link, depth + 1)) continue;
+      // Judged by the page's parse task already: no question to a parse thread before the fetch.
+      const allowed = outcome.linksAllowed?.[index];
+      if (typeof allowed === 'boolean') this.robotsVerdicts.set(link, allowed);
     }
   }
 

@@ -8,6 +8,7 @@ import { Deadline } from './deadline';
 import { classifyStatus, describeError } from '../errors/error.classifier';
 import { discardBody, getFollowingRedirects, headerValue, type HopTrace } from './http.client';
 import type { PageExtraction } from '../extract/page.extractor';
+import type { RobotsRef } from '../parse/parse.tasks';
 
 const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
 
@@ -18,6 +19,8 @@ export interface PageOutcome {
   errorMessage?: string;
   /** Set for successfully parsed HTML pages. */
   extraction?: PageExtraction;
+  /** With `extraction`, when the page's robots.txt was given: its verdict per link (null: other origin). */
+  linksAllowed?: (boolean | null)[];
   /** URL of the response that ended the redirect chain (or the hop that failed). */
   finalUrl: string;
   status: number | null;
@@ -30,11 +33,23 @@ export function mediaTypeOf(contentType: string | undefined): string | null {
 }
 
 /** Fetches one page within its own deadline: redirects, status, content type, capped body, extraction. */
-export async function fetchPage(ctx: CrawlContext, url: string, depth: number): Promise<PageOutcome> {
-  return withFetchSpan('GET page', { url, domain: ctx.domain, depth }, () => fetchPageUntraced(ctx, url, depth));
+export async function fetchPage(
+  ctx: CrawlContext,
+  url: string,
+  depth: number,
+  robots?: RobotsRef,
+): Promise<PageOutcome> {
+  return withFetchSpan('GET page', { url, domain: ctx.domain, depth }, () =>
+    fetchPageUntraced(ctx, url, depth, robots),
+  );
 }
 
-async function fetchPageUntraced(ctx: CrawlContext, url: string, depth: number): Promise<PageOutcome> {
+async function fetchPageUntraced(
+  ctx: CrawlContext,
+  url: string,
+  depth: number,
+  robots: RobotsRef | undefined,
+): Promise<PageOutcome> {
   const fetchedAt = new Date().toISOString();
   const started = performance.now();
   const deadline = new Deadline(ctx.pageTimeoutMs, [ctx.domainDeadline.signal]);
@@ -103,7 +118,7 @@ async function fetchPageUntraced(ctx: CrawlContext, url: string, depth: number):
         overflow: 'fail',
       });
       bytesRead = bytes;
-      const { extraction } = await ctx.parser.run(
+      const { extraction, linksAllowed } = await ctx.parser.run(
         {
           task: 'page',
           url: response.url,
@@ -112,6 +127,7 @@ async function fetchPageUntraced(ctx: CrawlContext, url: string, depth: number):
           // No media type at all: accept the body only if it looks like markup.
           requireMarkup: contentType === null,
           headers: response.headers,
+          ...(robots ? { robots } : {}),
         },
         deadline.signal,
       );
@@ -121,7 +137,10 @@ async function fetchPageUntraced(ctx: CrawlContext, url: string, depth: number):
           message: `no Content-Type and not markup (${response.url})`,
         });
       }
-      return outcome({ ...extraction, links_found: extraction.links.length }, bytes, undefined, extraction);
+      return {
+        ...outcome({ ...extraction, links_found: extraction.links.length }, bytes, undefined, extraction),
+        ...(linksAllowed ? { linksAllowed } : {}),
+      };
     } finally {
       response.release();
     }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Piscina } from 'piscina';
 import { Slots } from '../../slots';
 import { ClassifiedError } from '../errors/crawl-error';
+import { Deadline } from '../fetch/deadline';
 import type { ParseResultOf, ParseTask } from './parse.tasks';
 
 export interface ParsePoolOptions {
@@ -59,14 +60,15 @@ export class ParsePool {
     signal?.throwIfAborted();
     return this.slots.run(async () => {
       signal?.throwIfAborted();
-      const budget = AbortSignal.timeout(this.budgetMs);
+      const budget = new Deadline(this.budgetMs, [signal]);
       try {
         return (await this.piscina.run(task, {
-          signal: signal ? AbortSignal.any([budget, signal]) : budget,
+          signal: budget.signal,
+          transferList: ownedBuffers(task),
         })) as ParseResultOf<T>;
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
-        if (budget.aborted) {
+        if (budget.expired) {
           throw new ClassifiedError(
             'parse_budget_exceeded',
             `parsing ${describe(task)} took longer than ${this.budgetMs} ms`,
@@ -82,6 +84,8 @@ export class ParsePool {
           );
         }
         throw error;
+      } finally {
+        budget.dispose();
       }
     });
   }
@@ -89,6 +93,17 @@ export class ParsePool {
   async close(): Promise<void> {
     await this.piscina.destroy();
   }
+}
+
+/**
+ * A body that owns its whole ArrayBuffer moves to the thread instead of being copied (the caller
+ * is done with it). A view into a shared buffer (Node's pool for small Buffers) is copied.
+ */
+function ownedBuffers(task: ParseTask): ArrayBuffer[] {
+  if (task.task === 'robots') return [];
+  const { body } = task;
+  const whole = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
+  return whole && body.buffer instanceof ArrayBuffer ? [body.buffer] : [];
 }
 
 function describe(task: ParseTask): string {

@@ -3,6 +3,7 @@ import { extractPage, type PageExtraction } from '../extract/page.extractor';
 import type { HeaderMap } from '../extract/technology.detector';
 import { parseRobots, type RobotsRules } from '../robots/robots.parser';
 import { parseSitemap, type ParsedSitemap } from '../sitemap/sitemap.parser';
+import { robotsPathOf } from '../frontier/url.normalizer';
 
 /**
  * The work a parse thread does: everything that reads untrusted content at a CPU cost that a
@@ -18,6 +19,17 @@ export interface PageTask {
   /** The response had no media type: accept the body only if it looks like markup. */
   requireMarkup: boolean;
   headers: HeaderMap;
+  /** The robots.txt of the page's origin: the page's links to that origin are judged on the way. */
+  robots?: RobotsRef;
+}
+
+/** A robots.txt a thread can parse once and keep (by `robotsId`) for the tasks that follow. */
+export interface RobotsRef {
+  robotsId: string;
+  /** scheme://host[:port] whose /robots.txt this is. */
+  origin: string;
+  text: string;
+  productToken: string;
 }
 
 export interface PageParse {
@@ -25,6 +37,8 @@ export interface PageParse {
   charset: string;
   /** Undefined when markup was required and the body does not look like markup. */
   extraction: PageExtraction | undefined;
+  /** Per link of `extraction.links`: robots.txt's verdict, or null for a link to another origin. */
+  linksAllowed: (boolean | null)[] | undefined;
 }
 
 export interface SitemapTask {
@@ -40,14 +54,10 @@ export interface SitemapParse {
 }
 
 /** robots.txt rules of one origin, asked about some paths (RFC 9309 matching). */
-export interface RobotsTask {
+export interface RobotsTask extends RobotsRef {
   task: 'robots';
   /** The robots.txt URL (for messages). */
   url: string;
-  /** Names this robots.txt text: a thread parses it once and keeps the rules for later tasks. */
-  robotsId: string;
-  text: string;
-  productToken: string;
   paths: string[];
 }
 
@@ -80,24 +90,37 @@ export function runParseTask(task: ParseTask): ParseResult {
 function parsePage(task: PageTask): PageParse {
   const { text, charset } = decodeHtml(task.body, task.contentType);
   if (task.requireMarkup && !/^\s*</.test(text.slice(0, 1024))) {
-    return { task: 'page', charset, extraction: undefined };
+    return { task: 'page', charset, extraction: undefined, linksAllowed: undefined };
   }
-  return { task: 'page', charset, extraction: extractPage(text, task.url, task.headers) };
+  const extraction = extractPage(text, task.url, task.headers);
+  const { robots } = task;
+  if (!robots) return { task: 'page', charset, extraction, linksAllowed: undefined };
+  const rules = robotsRules(robots);
+  const sameOrigin = `${robots.origin}/`;
+  const linksAllowed = extraction.links.map((link) =>
+    link.startsWith(sameOrigin) ? rules.isAllowed(robotsPathOf(link)) : null,
+  );
+  return { task: 'page', charset, extraction, linksAllowed };
 }
 
 /** Parsed rules by robotsId, most recently used last: a crawl asks about one origin many times. */
 const parsedRobots = new Map<string, RobotsRules>();
 const PARSED_ROBOTS_KEPT = 64;
 
-function judgeRobots(task: RobotsTask): RobotsVerdict {
-  let rules = parsedRobots.get(task.robotsId);
+function robotsRules(ref: RobotsRef): RobotsRules {
+  let rules = parsedRobots.get(ref.robotsId);
   if (rules) {
-    parsedRobots.delete(task.robotsId);
+    parsedRobots.delete(ref.robotsId);
   } else {
-    rules = parseRobots(task.text, task.productToken);
+    rules = parseRobots(ref.text, ref.productToken);
     if (parsedRobots.size >= PARSED_ROBOTS_KEPT) parsedRobots.delete(parsedRobots.keys().next().value!);
   }
-  parsedRobots.set(task.robotsId, rules);
+  parsedRobots.set(ref.robotsId, rules);
+  return rules;
+}
+
+function judgeRobots(task: RobotsTask): RobotsVerdict {
+  const rules = robotsRules(task);
   return {
     task: 'robots',
     allowed: task.paths.map((path) => rules.isAllowed(path)),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ParsePool } from '../parse/parse.pool';
+import type { RobotsRef } from '../parse/parse.tasks';
 
 /**
  * What a crawl knows of one origin's robots.txt. The rules themselves live on the parse threads
@@ -10,10 +11,17 @@ export interface SiteRobots {
   readonly sitemaps: readonly string[];
   /** Crawl-delay of our group, ms; undefined when absent. */
   readonly crawlDelayMs: number | undefined;
+  /** What a page task needs to judge the page's links itself; undefined when nothing is disallowed. */
+  readonly ref: RobotsRef | undefined;
   isAllowed(pathAndQuery: string, signal?: AbortSignal): Promise<boolean>;
 }
 
-export const ALLOW_ALL: SiteRobots = { sitemaps: [], crawlDelayMs: undefined, isAllowed: () => Promise.resolve(true) };
+export const ALLOW_ALL: SiteRobots = {
+  sitemaps: [],
+  crawlDelayMs: undefined,
+  ref: undefined,
+  isAllowed: () => Promise.resolve(true),
+};
 
 /** Reads a fetched robots.txt on a parse thread: its sitemaps and Crawl-delay, and the rules kept there. */
 export async function readSiteRobots(
@@ -23,11 +31,13 @@ export async function readSiteRobots(
   productToken: string,
   signal?: AbortSignal,
 ): Promise<SiteRobots> {
-  const task = { task: 'robots', url: robotsUrl, robotsId: randomUUID(), text, productToken } as const;
+  const ref: RobotsRef = { robotsId: randomUUID(), origin: new URL(robotsUrl).origin, text, productToken };
+  const task = { ...ref, task: 'robots', url: robotsUrl } as const;
   const first = await parser.run({ ...task, paths: [] }, signal);
   return {
     sitemaps: first.sitemaps,
     crawlDelayMs: first.crawlDelayMs,
+    ref,
     async isAllowed(pathAndQuery, askSignal) {
       const verdict = await parser.run({ ...task, paths: [pathAndQuery] }, askSignal);
       return verdict.allowed[0] === true;
