@@ -27,6 +27,8 @@ const migrate = spawnSync(process.execPath, [path.join(repoRoot, 'dist/apps/cli/
 });
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
+// V8 options per service (scripts/service-node-args.json; docker-compose.yml repeats them).
+const SERVICE_NODE_ARGS = JSON.parse(fs.readFileSync(path.join(repoRoot, 'scripts/service-node-args.json'), 'utf8'));
 const children = new Map();
 let stopping = false;
 
@@ -38,7 +40,11 @@ function launch(service, restarts = 0) {
   const log = fs.openSync(path.join(logDir, `${service.name}.log`), 'a');
   const child = spawn(
     process.execPath,
-    ['--enable-source-maps', path.join(repoRoot, `dist/apps/${service.name}/src/main.js`)],
+    [
+      '--enable-source-maps',
+      ...SERVICE_NODE_ARGS[service.name],
+      path.join(repoRoot, `dist/apps/${service.name}/src/main.js`),
+    ],
     {
       env,
       stdio: ['ignore', log, log],

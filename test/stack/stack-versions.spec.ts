@@ -30,3 +30,16 @@ describe('the stack versions', () => {
     expect(read('scripts/stack/kafka/pom.xml')).not.toMatch(/<kafka\.version>/);
   });
 });
+
+describe('the services’ V8 options', () => {
+  it('are the same for docker compose as for npm start and the tests', () => {
+    const perService = JSON.parse(read('scripts/service-node-args.json')) as Record<string, string[]>;
+    const compose = read('docker-compose.yml');
+    for (const [service, args] of Object.entries(perService)) {
+      const command = new RegExp(`command: \\['node', (.*)'dist/apps/${service}/src/main.js'\\]`).exec(compose);
+      expect(command).not.toBeNull();
+      const composeArgs = [...command![1]!.matchAll(/'([^']+)'/g)].map((match) => match[1]);
+      expect(composeArgs).toEqual(args);
+    }
+  });
+});

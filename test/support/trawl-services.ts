@@ -37,10 +37,11 @@ function repoRoot(from: string): string {
   return dir;
 }
 const root = repoRoot(__dirname);
-/** Node options of the service processes; TRAWL_SERVICE_NODE_ARGS adds some (e.g. "--cpu-prof"). */
-const SERVICE_NODE_ARGS = ['--enable-source-maps', ...(process.env.TRAWL_SERVICE_NODE_ARGS ?? '').split(' ')].filter(
-  (arg) => arg !== '',
-);
+/** Node options of each service (as `npm start` gives them); TRAWL_SERVICE_NODE_ARGS adds some (e.g. "--cpu-prof"). */
+const SERVICE_NODE_ARGS = JSON.parse(
+  fs.readFileSync(path.join(root, 'scripts/service-node-args.json'), 'utf8'),
+) as Record<ServiceName, string[]>;
+const EXTRA_NODE_ARGS = (process.env.TRAWL_SERVICE_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
 const run = promisify(execFile);
 
 interface Running {
@@ -100,7 +101,8 @@ export class TrawlUnderTest {
   /** Starts a service and resolves with its base URL once it answers /health/ready. */
   async launch(name: ServiceName, extraEnv: Record<string, string> = {}): Promise<string> {
     const port = await freePort();
-    const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, path.join(root, `dist/apps/${name}/src/main.js`)], {
+    const nodeArgs = ['--enable-source-maps', ...SERVICE_NODE_ARGS[name], ...EXTRA_NODE_ARGS];
+    const child = spawn(process.execPath, [...nodeArgs, path.join(root, `dist/apps/${name}/src/main.js`)], {
       env: { ...this.env, ...extraEnv, [PORT_VARIABLE[name]]: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,6 +1,13 @@
 import os from 'node:os';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { type AnyMessage, createMessage, type MessageOf, wellFormedText } from '@trawl/contracts';
+import {
+  type AnyMessage,
+  createMessage,
+  type MessageOf,
+  type PageResult,
+  type ScrapeError,
+  wellFormedText,
+} from '@trawl/contracts';
 import { TRAWL_CONFIG, type TrawlConfig } from '@trawl/config';
 import { Consumes, type MessageHandlerProvider, MessagePublisher, MessageTooLargeError } from '@trawl/messaging';
 import { TRAWL_VERSION } from '@trawl/service';
@@ -84,6 +91,20 @@ export class ScrapeDomainHandler implements MessageHandlerProvider, OnModuleDest
         data: { domain, attempt, dispatch_id, started_at: startedAt.toISOString(), scraper_id: this.scraperId },
       }),
     ]);
+    // What every outcome of this attempt says about it.
+    const attemptFields = () => ({
+      domain,
+      attempt,
+      dispatch_id,
+      started_at: startedAt.toISOString(),
+      finished_at: new Date().toISOString(),
+    });
+    const failed = (error: ScrapeError, pages: PageResult[]) =>
+      createMessage({
+        ...base,
+        type: 'domain.failed',
+        data: { ...attemptFields(), error, ...fitPages(pages, this.pagesBudgetBytes) },
+      });
     let outcome: AnyMessage;
     try {
       const result = await crawlDomain(domain, this.crawlOptions(max_pages));
@@ -91,38 +112,20 @@ export class ScrapeDomainHandler implements MessageHandlerProvider, OnModuleDest
         ...base,
         type: 'domain.scraped',
         data: {
-          domain,
-          attempt,
-          dispatch_id,
-          started_at: startedAt.toISOString(),
-          finished_at: new Date().toISOString(),
+          ...attemptFields(),
           ...fitPages(result.pages, this.pagesBudgetBytes),
           extraction: result.extraction,
         },
       });
     } catch (error) {
       if (this.shutdown.signal.aborted) throw error;
-      const known = error instanceof DomainCrawlError;
-      if (!known) this.log.error({ err: error, domain, batch_id: command.batch_id }, 'crawl failed unexpectedly');
-      outcome = createMessage({
-        ...base,
-        type: 'domain.failed',
-        data: {
-          domain,
-          attempt,
-          dispatch_id,
-          started_at: startedAt.toISOString(),
-          finished_at: new Date().toISOString(),
-          error: known
-            ? error.toScrapeError()
-            : {
-                class: 'internal',
-                message: wellFormedText(String((error as Error).message ?? error), 2000),
-                retryable: false,
-              },
-          ...fitPages(known ? error.pages : [], this.pagesBudgetBytes),
-        },
-      });
+      if (error instanceof DomainCrawlError) {
+        outcome = failed(error.toScrapeError(), error.pages);
+      } else {
+        this.log.error({ err: error, domain, batch_id: command.batch_id }, 'crawl failed unexpectedly');
+        const message = wellFormedText(String((error as Error).message ?? error), 2000);
+        outcome = failed({ class: 'internal', message, retryable: false }, []);
+      }
     }
     try {
       await this.publisher.publish([outcome]);
@@ -130,19 +133,8 @@ export class ScrapeDomainHandler implements MessageHandlerProvider, OnModuleDest
       if (!(error instanceof MessageTooLargeError)) throw error;
       // Cannot happen by construction (fitPages); if it does, the attempt still ends, visibly.
       this.log.error({ err: error, domain, batch_id: command.batch_id }, 'crawl result too large for Kafka');
-      outcome = createMessage({
-        ...base,
-        type: 'domain.failed',
-        data: {
-          domain,
-          attempt,
-          dispatch_id,
-          started_at: startedAt.toISOString(),
-          finished_at: new Date().toISOString(),
-          error: { class: 'result_too_large', message: wellFormedText(error.message, 2000), retryable: false },
-          pages: [],
-        },
-      });
+      const message = wellFormedText(error.message, 2000);
+      outcome = failed({ class: 'result_too_large', message, retryable: false }, []);
       await this.publisher.publish([outcome]);
     }
     this.log.info(

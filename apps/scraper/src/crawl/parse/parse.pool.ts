@@ -47,7 +47,8 @@ export class ParsePool {
       maxThreads: this.threads,
       idleTimeout: Number.POSITIVE_INFINITY,
       execArgv: WORKER_EXEC_ARGV,
-      resourceLimits: { maxOldGenerationSizeMb: options.workerHeapMb ?? 256 },
+      // A small young generation: parse garbage is short-lived, and each thread's RSS drops ~9 MB.
+      resourceLimits: { maxOldGenerationSizeMb: options.workerHeapMb ?? 256, maxYoungGenerationSizeMb: 8 },
     });
   }
 
