@@ -1,6 +1,11 @@
+import { randomUUID } from 'node:crypto';
+import { createMessage } from '@trawl/contracts';
+import { createKafka, MessagePublisher } from '@trawl/messaging';
+import { createLogger } from '@trawl/telemetry';
 import { CPU_ATTACKS, EMOJI_TITLE } from '../fixture-web/cpu-attack.sites';
 import { fixtureHost, startFixtureWeb, type FixtureWeb } from '../fixture-web/fixture-web.server';
 import { eventually } from '../support/eventually';
+import { stackEnv } from '../support/stack-env';
 import { apiClient, TrawlUnderTest } from '../support/trawl-services';
 
 jest.setTimeout(240_000);
@@ -117,6 +122,43 @@ describe('a batch of sites built to stall a scraper, on the real stack', () => {
     expect(EMOJI_TITLE.startsWith(page!.title!)).toBe(true);
     for (const text of [page!.title!, page!.description!, ...page!.h1]) expect(text.isWellFormed()).toBe(true);
     expect(detail.extraction!.emails).toContain('emoji@attack.example.org');
+  });
+
+  it('projects a batch whose event carries text Postgres refuses (from a producer that is not the gateway)', async () => {
+    const log = createLogger('hostile-web-e2e', 'silent');
+    const kafka = createKafka({ brokers: stackEnv().KAFKA_BROKERS.split(','), clientId: 'hostile-web-e2e', log });
+    const publisher = new MessagePublisher(kafka, trawl.topicPrefix, log);
+    const batchId = randomUUID();
+    try {
+      await publisher.publish([
+        createMessage({
+          type: 'batch.requested',
+          tenant: 'hostile',
+          batchId,
+          data: {
+            domains: [fixtureHost('ok', 'unstorable-meta')],
+            max_pages: 1,
+            max_concurrent_jobs: 1,
+            metadata: { note: 'a\u0000b', ['k\ud800']: 'x\udc00' },
+            requested_at: new Date().toISOString(),
+            trace_id: null,
+            idempotency_key: null,
+          },
+        }),
+      ]);
+    } finally {
+      await publisher.disconnect();
+    }
+    const doc = await eventually(
+      async () => {
+        const { status, body } = await api<StatusDocument & { metadata: unknown }>('GET', `/api/v1/batches/${batchId}`);
+        expect(status).toBe(200);
+        expect(body.status).toBe('complete');
+        return body;
+      },
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+    expect(doc.metadata).toEqual({ note: 'ab', k: 'x' });
   });
 
   it('stops on SIGINT within seconds, even right after hostile work', async () => {

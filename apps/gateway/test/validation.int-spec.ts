@@ -92,6 +92,13 @@ describe('the gateway refuses bad requests, in one error shape', () => {
       ]);
     });
 
+    it('lists at most 100 problems, with the total in the message', async () => {
+      const body = expectError(await post({ domains: Array.from({ length: 900 }, () => 1) }), 400);
+      expect(body.message).toMatch(/900 of 900 domains are invalid; the first 100 are listed/);
+      expect(body.details).toHaveLength(100);
+      expect(body.details![99]).toEqual({ index: 99, value: 1, reason: 'not a string' });
+    });
+
     it('refuses a host longer than 253 characters', async () => {
       const long = `${Array.from({ length: 4 }, () => 'a'.repeat(63)).join('.')}.com`;
       const body = expectError(await post({ domains: [long] }), 400);
@@ -126,6 +133,23 @@ describe('the gateway refuses bad requests, in one error shape', () => {
       const body = expectError(await post({ domains: ['a.com'], ...extra }), 400);
       expect(body.message).toMatch(message);
       expect(body.details).toContainEqual({ field: expect.any(String), reason: expect.stringMatching(message) });
+    });
+
+    it.each([
+      ['a NUL character', { note: 'a\u0000b' }, /metadata\.note contains a NUL character/],
+      [
+        'a lone surrogate',
+        { nested: { list: ['ok', 'x\ud800'] } },
+        /metadata\.nested\.list\[1\] contains a lone UTF-16 surrogate/,
+      ],
+      ['a NUL in a key', { 'k\u0000': 1 }, /metadata\["k\\u0000"\] contains a NUL character/],
+    ])('400 for metadata holding %s (which Postgres cannot store), naming where', async (_what, metadata, message) => {
+      const withKey: Record<string, string> = { 'idempotency-key': `unstorable-${Math.random()}` };
+      for (const headers of [{}, withKey]) {
+        const body = expectError(await post({ domains: ['a.com'], max_pages: 1, metadata }, headers), 400);
+        expect(body.message).toMatch(message);
+        expect(body.details).toContainEqual({ field: 'metadata', reason: expect.stringMatching(message) });
+      }
     });
 
     it('400 for metadata over 16 KB as JSON', async () => {

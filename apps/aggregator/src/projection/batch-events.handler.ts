@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type DataSource } from 'typeorm';
-import { type AnyMessage, type BatchEvent, BATCH_EVENT_TYPES, domainOf } from '@trawl/contracts';
+import { type AnyMessage, type BatchEvent, BATCH_EVENT_TYPES, domainOf, wellFormedDeep } from '@trawl/contracts';
 import { Consumes, type MessageHandlerProvider, NonRetryableError } from '@trawl/messaging';
 import { DATA_SOURCE, ensureInitialized, markProcessed } from '@trawl/persistence';
 import { projectEvent } from './projection.projector';
@@ -22,7 +22,8 @@ export class BatchEventsProjectionHandler implements MessageHandlerProvider {
     await ensureInitialized(this.dataSource);
     await this.dataSource.transaction(async (em) => {
       if (!(await markProcessed(em, CONSUMER, message.id))) return;
-      await this.project(new ProjectionStore(em), message);
+      // Producers make text well-formed at the source; the projection does not depend on it.
+      await this.project(new ProjectionStore(em), wellFormedDeep(message));
     });
   }
 

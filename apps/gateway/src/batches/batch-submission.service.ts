@@ -104,11 +104,11 @@ export class BatchSubmissionService {
     const limit = this.config.TRAWL_MAX_DOMAINS_PER_BATCH;
     const result = normaliseDomainList(input.domains, limit);
     switch (result.kind) {
-      case 'invalid':
-        throw badRequest(
-          `${result.problems.length} of ${input.domains.length} domains are invalid; see details`,
-          result.problems,
-        );
+      case 'invalid': {
+        const which =
+          result.problems.length < result.total ? `the first ${result.problems.length} are listed` : 'see details';
+        throw badRequest(`${result.total} of ${input.domains.length} domains are invalid; ${which}`, result.problems);
+      }
       case 'empty':
         throw badRequest('domains must not be empty');
       case 'too-many':

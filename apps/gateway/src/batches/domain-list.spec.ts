@@ -131,7 +131,17 @@ describe('normaliseDomainList', () => {
           reason: `label rules: label 1 "bad_label" may only contain a-z, 0-9 and '-'`,
         },
       ],
+      total: 4,
     });
+  });
+
+  it('lists the first 100 bad entries and counts them all', () => {
+    const result = normaliseDomainList(
+      Array.from({ length: 100_000 }, () => 1),
+      10,
+    );
+    expect(result).toMatchObject({ kind: 'invalid', total: 100_000 });
+    expect(result.kind === 'invalid' && result.problems).toHaveLength(100);
   });
 
   it('refuses an empty list', () => {

@@ -1,5 +1,7 @@
 import { isIPv6 } from 'node:net';
 import { domainToASCII } from 'node:url';
+import { wellFormedText } from '@trawl/contracts';
+import { MAX_LISTED_PROBLEMS } from '../http/api-error';
 
 /** Why one entry of a domain list was refused, as the API reports it. */
 export interface DomainProblem {
@@ -12,7 +14,8 @@ export type DomainResult = { ok: true; domain: string } | { ok: false; reason: s
 
 export type DomainListResult =
   | { kind: 'ok'; domains: string[] }
-  | { kind: 'invalid'; problems: DomainProblem[] }
+  /** `problems`: the first MAX_LISTED_PROBLEMS, in order; `total`: how many entries were refused. */
+  | { kind: 'invalid'; problems: DomainProblem[]; total: number }
   | { kind: 'empty' }
   | { kind: 'too-many'; limit: number; unique: number };
 
@@ -80,10 +83,10 @@ export function normaliseDomain(input: unknown): DomainResult {
 
 /** The value as shown back in an error: strings and structures cut to 100 characters. */
 export function shownValue(value: unknown): unknown {
-  if (typeof value === 'string') return value.length > SHOWN_VALUE_CHARS ? value.slice(0, SHOWN_VALUE_CHARS) : value;
+  if (typeof value === 'string') return wellFormedText(value, SHOWN_VALUE_CHARS);
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return value;
   const json = JSON.stringify(value) ?? 'null';
-  return json.length > SHOWN_VALUE_CHARS ? json.slice(0, SHOWN_VALUE_CHARS) : json;
+  return wellFormedText(json, SHOWN_VALUE_CHARS);
 }
 
 /**
@@ -92,13 +95,19 @@ export function shownValue(value: unknown): unknown {
  */
 export function normaliseDomainList(entries: readonly unknown[], maxUnique: number): DomainListResult {
   const problems: DomainProblem[] = [];
+  let refused = 0;
   const unique = new Set<string>();
   entries.forEach((entry, index) => {
     const result = normaliseDomain(entry);
-    if (result.ok) unique.add(result.domain);
-    else problems.push({ index, value: shownValue(entry), reason: result.reason });
+    if (result.ok) {
+      unique.add(result.domain);
+    } else {
+      refused += 1;
+      if (problems.length < MAX_LISTED_PROBLEMS)
+        problems.push({ index, value: shownValue(entry), reason: result.reason });
+    }
   });
-  if (problems.length > 0) return { kind: 'invalid', problems };
+  if (refused > 0) return { kind: 'invalid', problems, total: refused };
   if (unique.size === 0) return { kind: 'empty' };
   if (unique.size > maxUnique) return { kind: 'too-many', limit: maxUnique, unique: unique.size };
   return { kind: 'ok', domains: [...unique] };

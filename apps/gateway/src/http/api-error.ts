@@ -33,6 +33,9 @@ export class ApiError extends HttpException {
 
 export const RETRY_AFTER_SECONDS = '5';
 
+/** An error lists at most this many problems, and says how many there were in all. */
+export const MAX_LISTED_PROBLEMS = 100;
+
 export const badRequest = (message: string, details?: unknown[]) =>
   new ApiError(400, message, details ? { details } : {});
 export const notFound = (message: string) => new ApiError(404, message);

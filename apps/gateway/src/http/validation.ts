@@ -1,5 +1,5 @@
 import { ParseUUIDPipe, ValidationPipe, type ValidationError } from '@nestjs/common';
-import { ApiError, badRequest } from './api-error';
+import { ApiError, badRequest, MAX_LISTED_PROBLEMS } from './api-error';
 
 export interface FieldProblem {
   field: string;
@@ -22,9 +22,10 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     exceptionFactory: (errors) => {
       const problems = fieldProblems(errors);
-      return new ApiError(400, problems.map((problem) => problem.reason).join('; ') || 'invalid request', {
-        details: problems,
-      });
+      const listed = problems.slice(0, MAX_LISTED_PROBLEMS);
+      const more = problems.length - listed.length;
+      const message = listed.map((problem) => problem.reason).join('; ') || 'invalid request';
+      return new ApiError(400, more > 0 ? `${message}; and ${more} more` : message, { details: listed });
     },
   });
 }

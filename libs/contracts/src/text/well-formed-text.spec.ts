@@ -1,4 +1,4 @@
-import { cutOnCodePoint, wellFormed, wellFormedText } from './well-formed-text';
+import { cutOnCodePoint, wellFormed, wellFormedDeep, wellFormedText } from './well-formed-text';
 
 const EMOJI = '\u{1F600}'; // two code units
 
@@ -37,5 +37,17 @@ describe('cutOnCodePoint', () => {
 describe('wellFormedText', () => {
   it('cleans, then cuts', () => {
     expect(wellFormedText(`\u0000\u0000ab${EMOJI}`, 3)).toBe('ab');
+  });
+});
+
+describe('wellFormedDeep', () => {
+  it('cleans every string and key of a structure', () => {
+    const dirty = { a: ['x\u0000', { 'k\ud800': 'v\udc00' }], n: 1, z: null };
+    expect(wellFormedDeep(dirty)).toEqual({ a: ['x', { k: 'v' }], n: 1, z: null });
+  });
+
+  it('gives back the same object when nothing needed cleaning', () => {
+    const clean = { a: ['x', { k: `v${EMOJI}` }], n: 1 };
+    expect(wellFormedDeep(clean)).toBe(clean);
   });
 });

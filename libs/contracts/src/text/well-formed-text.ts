@@ -26,3 +26,32 @@ export function cutOnCodePoint(text: string, maxLength: number): string {
 export function wellFormedText(text: string, maxLength: number): string {
   return cutOnCodePoint(wellFormed(text), maxLength);
 }
+
+/** Deeper than this, wellFormedDeep leaves a structure as it is (no stack to spend on it). */
+const MAX_CLEANED_DEPTH = 64;
+
+/**
+ * `value` with every string in it, keys included, made well-formed: for the edges where text from
+ * outside reaches a store. Returns the same reference when nothing needed cleaning.
+ */
+export function wellFormedDeep<T>(value: T, depth = 0): T {
+  if (typeof value === 'string') return wellFormed(value) as T;
+  if (typeof value !== 'object' || value === null || depth >= MAX_CLEANED_DEPTH) return value;
+  if (Array.isArray(value)) {
+    let changed = false;
+    const items = (value as unknown[]).map((item) => {
+      const clean = wellFormedDeep(item, depth + 1);
+      changed ||= clean !== item;
+      return clean;
+    });
+    return (changed ? items : value) as T;
+  }
+  let changed = false;
+  const entries = Object.entries(value as Record<string, unknown>).map(([key, item]) => {
+    const cleanKey = wellFormed(key);
+    const clean = wellFormedDeep(item, depth + 1);
+    changed ||= cleanKey !== key || clean !== item;
+    return [cleanKey, clean] as const;
+  });
+  return (changed ? Object.fromEntries(entries) : value) as T;
+}

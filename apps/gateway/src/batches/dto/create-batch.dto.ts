@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayNotEmpty, IsArray, IsInt, IsObject, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
+import { findUnstorableText } from '../../http/storable-text';
 
 export const METADATA_MAX_BYTES = 16 * 1024;
 export const DEFAULT_MAX_PAGES = 10;
@@ -14,6 +15,21 @@ function MaxJsonBytes(max: number): PropertyDecorator {
     validator: {
       validate: (value: unknown) => Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8') <= max,
       defaultMessage: (args) => `${args?.property ?? 'value'} must be at most ${max} bytes as JSON`,
+    },
+  });
+}
+
+/** Refuses text the stores cannot hold (NUL, lone surrogates), naming where it is. */
+function StorableText(): PropertyDecorator {
+  const problem = (value: unknown, property: string) => findUnstorableText(value, property);
+  return ValidateBy({
+    name: 'storableText',
+    validator: {
+      validate: (value: unknown, args) => problem(value, args?.property ?? 'value') === undefined,
+      defaultMessage: (args) => {
+        const found = problem(args?.value, args?.property ?? 'value');
+        return found ? `${found.path} ${found.reason}` : 'value cannot be stored';
+      },
     },
   });
 }
@@ -54,7 +70,10 @@ export class SubmitBatchDto {
 
 export class CreateBatchDto extends SubmitBatchDto {
   @ApiPropertyOptional({
-    description: `Free-form JSON object kept with the batch (at most ${METADATA_MAX_BYTES} bytes as JSON)`,
+    description:
+      `Free-form JSON object kept with the batch (at most ${METADATA_MAX_BYTES} bytes as JSON). ` +
+      'Text the stores cannot hold is refused with a 400 naming where it is: NUL characters and lone UTF-16 ' +
+      'surrogates, in keys and values, and nesting deeper than 32 levels.',
     type: 'object',
     additionalProperties: true,
     default: {},
@@ -63,5 +82,6 @@ export class CreateBatchDto extends SubmitBatchDto {
   @unlessAbsent
   @IsObject({ message: 'metadata must be a JSON object' })
   @MaxJsonBytes(METADATA_MAX_BYTES)
+  @StorableText()
   metadata: Record<string, unknown> = {};
 }
