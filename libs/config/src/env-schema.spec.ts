@@ -36,6 +36,13 @@ describe('the configuration', () => {
     expect((error as ConfigError).problems).toHaveLength(4);
   });
 
+  it('never shows the password of a URL it refuses', () => {
+    expect(() => loadTrawlConfig({ DATABASE_URL: 'mysql://trawl:hunter2@db/trawl' })).toThrow(
+      /DATABASE_URL must use one of the protocols postgres, postgresql \(got "mysql:\/\/trawl:\*\*\*@db\/trawl"/,
+    );
+    expect(() => loadTrawlConfig({ DATABASE_URL: 'mysql://trawl:hunter2@db/trawl' })).not.toThrow(/hunter2/);
+  });
+
   it('rejects out-of-range integers and non-integers', () => {
     expect(() => loadTrawlConfig({ TRAWL_TOPIC_PARTITIONS: '0' })).toThrow(/TRAWL_TOPIC_PARTITIONS/);
     expect(() => loadTrawlConfig({ SCRAPER_CONCURRENCY: '1.5' })).toThrow(/SCRAPER_CONCURRENCY/);

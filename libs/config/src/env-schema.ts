@@ -1,3 +1,4 @@
+import { redactUrlPasswords } from './redact';
 /**
  * A tiny typed reader for environment variables: each variable declares its parser, default and
  * what is allowed, and `readEnv` reports every bad variable at once.
@@ -129,7 +130,7 @@ export function readEnv<S extends EnvShape>(shape: S, env: NodeJS.ProcessEnv = p
       values[name] = variable.parse(env[name]);
     } catch (error) {
       if (!(error instanceof EnvValueError)) throw error;
-      const shown = env[name] === undefined ? 'unset' : JSON.stringify(env[name]);
+      const shown = env[name] === undefined ? 'unset' : redactUrlPasswords(JSON.stringify(env[name]));
       problems.push(`${name} ${error.message} (got ${shown}; allowed: ${variable.describe})`);
     }
   }
