@@ -43,10 +43,21 @@ const NETWORK_CODES = new Set([
   'ENOTFOUND',
 ]);
 
-/** A dependency (Postgres, Kafka) is unreachable or overloaded: waiting is the only remedy. */
-export function isInfrastructureError(error: unknown): boolean {
+/**
+ * PostgreSQL SQLSTATEs that pass by themselves: classes 08 (connection), 40 (serialization failure,
+ * deadlock), 53 (insufficient resources), 57 (operator intervention: shutdown, statement timeout),
+ * and 55P03 (lock not available), 25006 (read-only transaction: a failover in progress).
+ */
+const TRANSIENT_SQLSTATE = /^(?:08|40|53|57)[0-9A-Z]{3}$|^55P03$|^25006$/;
+
+/**
+ * A dependency (Postgres, Kafka, the network) is unreachable, overloaded or briefly refusing:
+ * waiting is the only remedy. Says which, as a short label for logs and metrics
+ * ("postgres:40001", "network:ECONNRESET", "kafka"), or undefined for any other error.
+ */
+export function dependencyFailure(error: unknown, depth = 0): string | undefined {
   // Field checks, not instanceof: errors from another realm (Node internals under Jest) fail it.
-  if (typeof error !== 'object' || error === null) return false;
+  if (typeof error !== 'object' || error === null || depth > 5) return undefined;
   const {
     code,
     retriable,
@@ -54,21 +65,25 @@ export function isInfrastructureError(error: unknown): boolean {
     message = '',
   } = error as { code?: unknown; retriable?: unknown; name?: string; message?: string };
   if (typeof code === 'string') {
-    if (NETWORK_CODES.has(code)) return true;
-    // PostgreSQL SQLSTATE: 08 connection, 53 resources, 57P admin shutdown, 40001/40P01 serialization/deadlock.
-    if (/^(08|53|57P)/.test(code) || code === '40001' || code === '40P01') return true;
+    if (NETWORK_CODES.has(code)) return `network:${code}`;
+    if (TRANSIENT_SQLSTATE.test(code)) return `postgres:${code}`;
   }
-  if (name === 'MessageTooLargeError' || isTooLargeForKafka(error)) return false;
-  if (name === 'PublishError' || (name.startsWith('KafkaJS') && retriable === true)) return true;
+  if (name === 'MessageTooLargeError' || isTooLargeForKafka(error)) return undefined;
+  if (name === 'PublishError' || (name.startsWith('KafkaJS') && retriable === true)) return 'kafka';
   if (
     /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
       message,
     )
   ) {
-    return true;
+    return 'postgres:connection';
   }
   const cause = (error as { cause?: unknown }).cause;
-  return cause !== undefined && cause !== error && isInfrastructureError(cause);
+  return cause !== undefined && cause !== error ? dependencyFailure(cause, depth + 1) : undefined;
+}
+
+/** A dependency (Postgres, Kafka) is unreachable or overloaded: waiting is the only remedy. */
+export function isInfrastructureError(error: unknown): boolean {
+  return dependencyFailure(error) !== undefined;
 }
 
 export function errorSummary(error: unknown): string {

@@ -32,3 +32,10 @@ export const handlerSeconds = new Histogram({
   buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120],
   registers: [metricsRegistry],
 });
+
+export const dependencyWaits = new Counter({
+  name: 'trawl_dependency_waits_total',
+  help: 'Handler runs that waited for a dependency instead of failing, by consumer and cause (e.g. postgres:40001)',
+  labelNames: ['consumer', 'dependency'] as const,
+  registers: [metricsRegistry],
+});

@@ -10,6 +10,7 @@ import {
   type TopicRole,
 } from '@trawl/contracts';
 import {
+  dependencyWaits,
   extractTraceContext,
   handlerSeconds,
   inSpan,
@@ -17,7 +18,7 @@ import {
   messagesConsumed,
   TrawlAttribute,
 } from '@trawl/telemetry';
-import { errorSummary, isInfrastructureError, NonRetryableError } from '../errors';
+import { dependencyFailure, errorSummary, NonRetryableError } from '../errors';
 import { type MessagePublisher } from '../publisher/message-publisher';
 
 export interface DeliveryInfo {
@@ -286,13 +287,15 @@ export class MessageConsumer {
           messagesConsumed.inc({ consumer: name, type: message.type, outcome: 'dead_lettered' });
           return 'dead_lettered';
         }
-        if (isInfrastructureError(error)) {
+        const dependency = dependencyFailure(error);
+        if (dependency !== undefined) {
           const wait = backoffMs(Math.min(failures + 1, 7));
           this.log.warn(
-            { ...fields, err: error, retry_in_ms: Math.round(wait) },
+            { ...fields, err: error, dependency, retry_in_ms: Math.round(wait) },
             'a dependency is unavailable; retrying',
           );
           messagesConsumed.inc({ consumer: name, type: message.type, outcome: 'retried' });
+          dependencyWaits.inc({ consumer: name, dependency });
           await sleep(wait);
           continue;
         }
