@@ -5,7 +5,23 @@ export type CliCommand =
   | { kind: 'migrate' }
   | { kind: 'keys-create'; tenant: string; json: boolean }
   | { kind: 'keys-list'; tenant: string | undefined; json: boolean }
-  | { kind: 'keys-revoke'; keyId: string };
+  | { kind: 'keys-revoke'; keyId: string }
+  | ({ kind: 'dlq-list'; json: boolean; limit: number } & DlqFilter)
+  | { kind: 'dlq-show'; id: string; json: boolean }
+  | ({ kind: 'dlq-redrive'; ids: string[]; all: boolean; json: boolean } & DlqFilter);
+
+export interface DlqFilter {
+  type?: string;
+  batchId?: string;
+  since?: string;
+}
+
+export type DatabaseCommand = Extract<CliCommand, { kind: 'migrate' | `keys-${string}` }>;
+export type KafkaCommand = Extract<CliCommand, { kind: `dlq-${string}` }>;
+
+export function isKafkaCommand(command: CliCommand): command is KafkaCommand {
+  return command.kind.startsWith('dlq-');
+}
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -21,8 +37,79 @@ commands:
   keys create --tenant NAME [--json]       create an API key (printed once)
   keys list [--tenant NAME] [--json]       list API keys (never the keys themselves)
   keys revoke KEY_ID                       revoke an API key by its id
+  dlq list [FILTERS] [--limit N] [--json]  dead letters, oldest first (the last N, default 100)
+  dlq show ID [--json]                     one dead letter: reason, source, headers, body (ID: partition:offset)
+  dlq redrive (ID... | FILTERS | --all) [--json]
+                                           put dead letters back on their source topics, each once
 
-environment: DATABASE_URL (default postgres://trawl:trawl@127.0.0.1:55432/trawl)`;
+FILTERS: --type TYPE (e.g. domain.scraped), --batch BATCH_ID, --since TIME (ISO 8601, or 15m, 6h, 7d ago)
+
+environment: DATABASE_URL (default postgres://trawl:trawl@127.0.0.1:55432/trawl),
+  KAFKA_BROKERS (127.0.0.1:9092), TRAWL_TOPIC_PREFIX (trawl.)`;
+
+const DLQ_ID = /^\d+:\d+$/;
+const AGO = /^(\d{1,6})([mhd])$/;
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** --since as an ISO time: an ISO 8601 date-time, or an age like 15m, 6h, 7d. */
+export function sinceTime(value: string, now = Date.now()): string {
+  const ago = AGO.exec(value);
+  if (ago) return new Date(now - Number(ago[1]) * UNIT_MS[ago[2] as keyof typeof UNIT_MS]).toISOString();
+  const time = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(time.getTime())) {
+    throw new UsageError(`--since must be an ISO 8601 time or an age like 15m, 6h, 7d (got "${value}")`);
+  }
+  return time.toISOString();
+}
+
+function parseDlq(sub: string | undefined, args: string[]): KafkaCommand {
+  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        json: { type: 'boolean' },
+        all: { type: 'boolean' },
+        type: { type: 'string' },
+        batch: { type: 'string' },
+        since: { type: 'string' },
+        limit: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0] ?? 'invalid arguments');
+  }
+  const { values, positionals } = parsed;
+  const text = (name: string) => (typeof values[name] === 'string' ? values[name] : undefined);
+  const filter: DlqFilter = {
+    ...(text('type') !== undefined ? { type: text('type') } : {}),
+    ...(text('batch') !== undefined ? { batchId: text('batch') } : {}),
+    ...(text('since') !== undefined ? { since: sinceTime(text('since')!) } : {}),
+  };
+  const json = values.json === true;
+  for (const id of sub === 'list' ? [] : positionals) {
+    if (!DLQ_ID.test(id)) throw new UsageError(`dlq ${sub}: "${id}" is not a dead-letter id (partition:offset)`);
+  }
+  switch (sub) {
+    case 'list': {
+      noPositionals(positionals, 'dlq list');
+      const limit = text('limit') === undefined ? 100 : Number(text('limit'));
+      if (!Number.isInteger(limit) || limit < 1) throw new UsageError('dlq list: --limit must be a positive integer');
+      return { kind: 'dlq-list', json, limit, ...filter };
+    }
+    case 'show':
+      if (positionals.length !== 1) throw new UsageError('dlq show: exactly one ID (partition:offset) is required');
+      return { kind: 'dlq-show', id: positionals[0]!, json };
+    case 'redrive':
+      return { kind: 'dlq-redrive', ids: positionals, all: values.all === true, json, ...filter };
+    case undefined:
+      throw new UsageError('dlq: a subcommand is required (list, show or redrive)');
+    default:
+      throw new UsageError(`dlq: unknown subcommand "${sub}"`);
+  }
+}
 
 function parse(args: string[], options: { tenant?: boolean; json?: boolean }) {
   try {
@@ -52,6 +139,7 @@ export function parseCommand(argv: string[]): CliCommand {
     noPositionals(parse(rest, {}).positionals, 'migrate');
     return { kind: 'migrate' };
   }
+  if (command === 'dlq') return parseDlq(rest[0], rest.slice(1));
   if (command !== 'keys') throw new UsageError(`unknown command "${command}"`);
   const [sub, ...args] = rest;
   switch (sub) {

@@ -1,10 +1,27 @@
 import { DataSource } from 'typeorm';
 import { ConfigError, loadTrawlConfig } from '@trawl/config';
 import { dataSourceOptions } from '@trawl/persistence';
-import { type CliCommand, parseCommand, USAGE, UsageError } from './cli-args';
+import { topicName } from '@trawl/contracts';
+import { createKafka } from '@trawl/messaging';
+import { createLogger } from '@trawl/telemetry';
+import {
+  type CliCommand,
+  type DatabaseCommand,
+  isKafkaCommand,
+  type KafkaCommand,
+  parseCommand,
+  USAGE,
+  UsageError,
+} from './cli-args';
 import { CliError, type CliOutput } from './cli-output';
 import { migrateCommand } from './commands/migrate.command';
 import { createKeyCommand, listKeysCommand, revokeKeyCommand } from './commands/keys.command';
+import {
+  type DlqContext,
+  listDeadLettersCommand,
+  redriveDeadLettersCommand,
+  showDeadLetterCommand,
+} from './commands/dlq.command';
 
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
@@ -35,7 +52,39 @@ export function describeError(error: unknown, databaseUrl: string): string | und
   return undefined;
 }
 
-async function execute(command: Exclude<CliCommand, { kind: 'help' }>, dataSource: DataSource, output: CliOutput) {
+async function executeOnKafka(command: KafkaCommand, context: DlqContext, output: CliOutput): Promise<number> {
+  switch (command.kind) {
+    case 'dlq-list':
+      return listDeadLettersCommand(context, command, output);
+    case 'dlq-show':
+      return showDeadLetterCommand(context, command, output);
+    case 'dlq-redrive':
+      return redriveDeadLettersCommand(context, command, output);
+  }
+}
+
+/** The dead-letter commands: Kafka only, no database. */
+async function runOnKafka(command: KafkaCommand, env: NodeJS.ProcessEnv, output: CliOutput): Promise<number> {
+  try {
+    const config = loadTrawlConfig(env);
+    const log = createLogger('trawl-cli', 'silent');
+    const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'trawl-cli', log });
+    const context = {
+      kafka,
+      topic: topicName(config.TRAWL_TOPIC_PREFIX, 'deadLetter'),
+      topicPrefix: config.TRAWL_TOPIC_PREFIX,
+      log,
+    };
+    return await executeOnKafka(command, context, output);
+  } catch (error) {
+    if (error instanceof CliError) output.err(`trawl: ${error.message}`);
+    else if (error instanceof ConfigError) output.err(`trawl: invalid configuration: ${error.problems.join('; ')}`);
+    else output.err(`trawl: cannot read the dead letters: ${error instanceof Error ? error.message : String(error)}`);
+    return EXIT_ERROR;
+  }
+}
+
+async function execute(command: DatabaseCommand, dataSource: DataSource, output: CliOutput): Promise<number> {
   switch (command.kind) {
     case 'migrate':
       return migrateCommand(dataSource, output);
@@ -63,6 +112,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, output: Cli
     output.out(USAGE);
     return EXIT_OK;
   }
+  if (isKafkaCommand(command)) return runOnKafka(command, env, output);
   let databaseUrl = '';
   let dataSource: DataSource | undefined;
   try {

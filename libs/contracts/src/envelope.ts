@@ -12,6 +12,10 @@ export const MessageHeader = {
   deadLetterSourceOffset: 'trawl-dlq-source-offset',
   deadLetterConsumer: 'trawl-dlq-consumer',
   deadLetterAt: 'trawl-dlq-at',
+  /** On a message put back from the dead-letter topic: how many times it was. */
+  redriveCount: 'trawl-redrive-count',
+  /** On a marker in the dead-letter topic: the dead letter ("partition:offset") that was redriven. */
+  deadLetterRedrivenOf: 'trawl-dlq-redriven-of',
 } as const;
 
 export const isoTime = z.iso.datetime({ offset: true });

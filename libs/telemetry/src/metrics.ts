@@ -39,3 +39,10 @@ export const dependencyWaits = new Counter({
   labelNames: ['consumer', 'dependency'] as const,
   registers: [metricsRegistry],
 });
+
+export const deadLetters = new Counter({
+  name: 'trawl_dead_letters_total',
+  help: 'Messages a consumer put on the dead-letter topic, by consumer and source topic',
+  labelNames: ['consumer', 'topic'] as const,
+  registers: [metricsRegistry],
+});

@@ -10,6 +10,7 @@ import {
   type TopicRole,
 } from '@trawl/contracts';
 import {
+  deadLetters,
   dependencyWaits,
   extractTraceContext,
   handlerSeconds,
@@ -346,6 +347,7 @@ export class MessageConsumer {
             },
           },
         ]);
+        deadLetters.inc({ consumer: this.options.name, topic });
         return;
       } catch (error) {
         if (this.stopping) throw error;
