@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type AnyMessage, BATCH_EVENT_TYPES } from '@trawl/contracts';
+import { type AnyMessage, BATCH_EVENT_TYPES, wellFormedDeep } from '@trawl/contracts';
 import { Consumes, type MessageHandlerProvider } from '@trawl/messaging';
 import { BatchFlowService } from './batch-flow.service';
 
@@ -11,6 +11,7 @@ export class BatchEventsHandler implements MessageHandlerProvider {
 
   async handle(message: AnyMessage): Promise<void> {
     if (message.type === 'domain.scrape') return;
-    await this.flow.onEvent(message);
+    // Producers make text well-formed at the source; the scheduler's own rows do not depend on it.
+    await this.flow.onEvent(wellFormedDeep(message));
   }
 }

@@ -1,19 +1,24 @@
 import { type BatchEvent, createMessage, initialDomainView } from '@trawl/contracts';
-import { BatchFlowDecider } from './batch-flow.decider';
+import { decide, type FlowDecision, type FlowInput, rowsFor } from './batch-flow.decider';
 import { type FlowBatch, type FlowDomain } from './batch-flow.state';
+import { selectRows } from './testing/simulated-scheduler';
 
 const batchId = '00000000-0000-4000-8000-0000000000aa';
 const t0 = new Date('2026-11-23T10:00:00.000Z');
 const at = (ms: number) => new Date(t0.getTime() + ms);
 const settings = { attemptTimeoutMs: 60_000, retryBaseMs: 1_000, retryMaxMs: 10_000, random: () => 0.5 };
 
-/** Holds the rows between decisions, as the database does. */
+/** Holds the rows between decisions, as the database does, and loads for each what the service loads. */
 class World {
   batch: FlowBatch;
   domains = new Map<number, FlowDomain>();
   sent: { events: string[]; commands: string[] } = { events: [], commands: [] };
 
-  constructor(names: string[], maxConcurrent: number, maxAttempts = 3) {
+  constructor(
+    private readonly names: string[],
+    maxConcurrent: number,
+    maxAttempts = 3,
+  ) {
     this.batch = {
       batchId,
       tenant: 't',
@@ -33,29 +38,41 @@ class World {
     );
   }
 
-  private run(fn: (decider: BatchFlowDecider) => void): BatchFlowDecider {
-    const decider = new BatchFlowDecider(this.batch, this.domains, settings);
-    fn(decider);
-    this.sent.events.push(...decider.events.map(label));
-    this.sent.commands.push(...decider.commands.map(label));
-    return decider;
+  /**
+   * One decision, sent and stored. `lost` models a decision whose events reached the log but
+   * whose commands and rows did not (the commands' publish or the commit failed, or the process
+   * stopped between the two publishes).
+   */
+  private run(input: FlowInput, now: Date, outcome: 'stored' | 'lost' = 'stored'): FlowDecision {
+    const domains = selectRows(this.domains.values(), rowsFor(this.batch, input, now));
+    const decision = decide({ batch: this.batch, domains }, input, now, settings);
+    this.sent.events.push(...decision.events.map(label));
+    if (outcome === 'lost') return decision;
+    this.sent.commands.push(...decision.commands.map(label));
+    this.batch = decision.batch;
+    for (const domain of decision.changed) this.domains.set(domain.ordinal, domain);
+    return decision;
   }
 
   start(now = t0) {
-    return this.run((d) => d.start(now));
+    return this.read(requested(this.names, this.batch.maxConcurrent), now);
   }
 
   /** Reads events back "from the log", as the handler would. */
-  read(event: BatchEvent, now = t0) {
-    return this.run((d) => d.apply(event, now));
+  read(event: BatchEvent, now = t0, outcome: 'stored' | 'lost' = 'stored') {
+    return this.run({ kind: 'event', event }, now, outcome);
   }
 
-  tick(now: Date) {
-    return this.run((d) => d.fireTimers(now));
+  tick(now: Date, outcome: 'stored' | 'lost' = 'stored') {
+    return this.run({ kind: 'timers' }, now, outcome);
   }
 
-  readBack(decider: BatchFlowDecider) {
-    for (const event of decider.events) this.read(event as BatchEvent);
+  readBack(decision: FlowDecision, now = t0) {
+    for (const event of decision.events) this.read(event as BatchEvent, now);
+  }
+
+  domain(name: string): FlowDomain {
+    return [...this.domains.values()].find((d) => d.domain === name)!;
   }
 
   inFlightDomains(): string[] {
@@ -100,6 +117,22 @@ const result = (domain: string, attempt: number, outcome: 'ok' | 'retryable' | '
           pages: [],
         },
       });
+
+const requested = (domains: string[], maxConcurrent: number): BatchEvent =>
+  createMessage({
+    type: 'batch.requested',
+    tenant: 't',
+    batchId,
+    data: {
+      domains,
+      max_pages: 5,
+      max_concurrent_jobs: maxConcurrent,
+      metadata: {},
+      requested_at: t0.toISOString(),
+      trace_id: null,
+      idempotency_key: null,
+    },
+  });
 
 const cancel = () =>
   createMessage({
@@ -182,6 +215,61 @@ describe('the batch flow', () => {
       world.start();
       world.read(cancel());
       expect(world.batch).toMatchObject({ inFlight: 0, finished: true });
+    });
+  });
+
+  describe("when a dispatch's domain.queued reached the log but its command did not", () => {
+    /** The retry timer queues a.com#2, then its commands' publish fails: the rows still say #1 was the last dispatched. */
+    const afterALostRetry = () => {
+      const world = new World(['a.com', 'b.com'], 1);
+      world.readBack(world.start());
+      world.read(result('a.com', 1, 'retryable'));
+      const lost = world.tick(at(1_000), 'lost');
+      expect(lost.events.map(label)).toEqual(['domain.queued a.com#2']);
+      expect(world.sent.commands).toEqual(['domain.scrape a.com#1']);
+      return { world, queued: lost.events[0] as BatchEvent, lostCommand: lost.commands[0]! };
+    };
+
+    it('sends the logged attempt its command on reading domain.queued back, under the same ids, with a deadline', () => {
+      const { world, queued, lostCommand } = afterALostRetry();
+      const readBack = world.read(queued, at(2_000));
+      expect(readBack.commands.map(label)).toEqual(['domain.scrape a.com#2']);
+      expect(readBack.commands[0]!.id).toBe(lostCommand.id);
+      expect(readBack.commands[0]!.data.dispatch_id).toBe(lostCommand.data.dispatch_id);
+      expect(world.domain('a.com')).toMatchObject({
+        view: { status: 'queued', attempt: 2 },
+        dispatchedAttempt: 2,
+        dueAt: at(62_000),
+      });
+    });
+
+    it('times the attempt out at its deadline when no result comes, and retries it', () => {
+      const { world, queued } = afterALostRetry();
+      world.read(queued, at(2_000));
+      const late = world.tick(at(62_000));
+      expect(late.events.map(label)).toEqual(['domain.timed-out a.com#2']);
+      world.readBack(late);
+      expect(world.domain('a.com').view).toMatchObject({ attempt: 2, awaitingRetry: true });
+    });
+
+    it('ends a cancelled batch and frees the slot once that attempt ends', () => {
+      const { world, queued } = afterALostRetry();
+      world.read(queued, at(2_000));
+      world.read(cancel(), at(3_000));
+      expect(world.domain('b.com').view.status).toBe('cancelled');
+      world.readBack(world.tick(at(62_000)));
+      expect(world.domain('a.com').view.status).toBe('failed');
+      expect(world.batch).toMatchObject({ finished: true, ended: 2, inFlight: 0 });
+    });
+
+    it('sends the command when the timer fires on a row stored behind the log (before this rule existed)', () => {
+      const world = new World(['a.com'], 1);
+      world.readBack(world.start());
+      const queuedTwice = { status: 'queued', attempt: 2, awaitingRetry: false, lastError: null } as const;
+      world.domains.set(0, { ...world.domain('a.com'), view: queuedTwice, dispatchedAttempt: 1, dueAt: at(1_000) });
+      const tick = world.tick(at(1_000));
+      expect(tick.commands.map(label)).toEqual(['domain.scrape a.com#2']);
+      expect(world.domain('a.com')).toMatchObject({ dispatchedAttempt: 2, dueAt: at(61_000) });
     });
   });
 });

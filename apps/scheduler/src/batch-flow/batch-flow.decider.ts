@@ -8,30 +8,98 @@ import {
   isTerminalDomainStatus,
   type MessageOf,
 } from '@trawl/contracts';
-import { type FlowBatch, type FlowDomain, type FlowSettings } from './batch-flow.state';
+import { type FlowBatch, type FlowDomain, type FlowSettings, holdsSlot } from './batch-flow.state';
+
+/** What the scheduler decides on: one event of the batch, read back from the log in order, or its due timers. */
+export type FlowInput = { kind: 'event'; event: BatchEvent } | { kind: 'timers' };
+
+/** What a decision reads: the batch, and the domains `rowsFor` selected for the input. */
+export interface FlowState {
+  batch: FlowBatch;
+  domains: readonly FlowDomain[];
+}
+
+/** What a decision does: messages to send, events before commands, then the rows to store. */
+export interface FlowDecision {
+  batch: FlowBatch;
+  /** The given domains this decision changed, as they are now. */
+  changed: FlowDomain[];
+  events: AnyMessage[];
+  commands: MessageOf<'domain.scrape'>[];
+}
+
+/** The domain rows a decision needs (their union); the store turns each part into a query. */
+export interface DomainSelection {
+  /** The domain an event is about. */
+  named: string[];
+  /** The release window: `count` domains from ordinal `from`. */
+  window: { from: number; count: number } | null;
+  /** What a cancel can stop: never queued in the log, or waiting for a retry. */
+  cancellable: boolean;
+  /** Domains whose timer is due by then. */
+  dueBy: Date | null;
+}
+
+/** Only the rows a decision on `input` needs: the event's domain, the release window, what a cancel stops, or what is due. */
+export function rowsFor(batch: FlowBatch, input: FlowInput, now: Date): DomainSelection {
+  const selection: DomainSelection = { named: [], window: null, cancellable: false, dueBy: null };
+  if (input.kind === 'timers') return { ...selection, dueBy: now };
+  if (input.event.type === 'batch.cancel-requested') return { ...selection, cancellable: true };
+  const name = domainOf(input.event);
+  if (name !== undefined) selection.named.push(name);
+  if (!batch.cancelRequested) selection.window = { from: batch.nextOrdinal, count: batch.maxConcurrent };
+  return selection;
+}
 
 /**
- * Decides what the scheduler does for one batch, over the rows the handler loaded: the batch,
- * the domains an event or timer concerns, and the next pending domains (for release).
- * Pure: no I/O, the clock and randomness come in as arguments. Mutates its working copies and
- * records which domains changed and which messages to send (events before commands).
+ * Decides what the scheduler does for one batch on one input, over the rows `rowsFor` selected.
+ * Pure: no I/O, the clock and randomness come in as arguments, and the given rows are not changed.
  */
-export class BatchFlowDecider {
-  readonly changed = new Set<number>();
-  readonly events: AnyMessage[] = [];
-  readonly commands: MessageOf<'domain.scrape'>[] = [];
+export function decide(state: FlowState, input: FlowInput, now: Date, settings: FlowSettings): FlowDecision {
+  const flow = new BatchFlow(state, now, settings);
+  if (input.kind === 'timers') flow.fireTimers();
+  else if (input.event.type === 'batch.requested') flow.start();
+  else flow.apply(input.event);
+  return flow.decision();
+}
+
+export function dispatchId(batchId: string, domain: string, attempt: number): string {
+  return `${batchId}/${domain}/${attempt}`;
+}
+
+/** One decision's working copies of the rows, and the messages it sends. */
+class BatchFlow {
+  private readonly batch: FlowBatch;
+  private readonly domains = new Map<number, FlowDomain>();
   private readonly byName = new Map<string, FlowDomain>();
+  private readonly changed = new Set<number>();
+  private readonly events: AnyMessage[] = [];
+  private readonly commands: MessageOf<'domain.scrape'>[] = [];
 
   constructor(
-    readonly batch: FlowBatch,
-    private readonly domains: Map<number, FlowDomain>,
+    state: FlowState,
+    private readonly now: Date,
     private readonly settings: FlowSettings,
   ) {
-    for (const domain of domains.values()) this.byName.set(domain.domain, domain);
+    this.batch = { ...state.batch };
+    for (const row of state.domains) {
+      const domain = { ...row };
+      this.domains.set(domain.ordinal, domain);
+      this.byName.set(domain.domain, domain);
+    }
+  }
+
+  decision(): FlowDecision {
+    return {
+      batch: this.batch,
+      changed: [...this.domains.values()].filter((domain) => this.changed.has(domain.ordinal)),
+      events: this.events,
+      commands: this.commands,
+    };
   }
 
   /** First dispatch of a batch the scheduler has just stored. */
-  start(now: Date): void {
+  start(): void {
     if (this.batch.started) return;
     this.batch.started = true;
     this.events.push(
@@ -40,35 +108,37 @@ export class BatchFlowDecider {
         tenant: this.batch.tenant,
         batchId: this.batch.batchId,
         id: deterministicId(this.batch.batchId, 'started'),
-        time: now,
-        data: { started_at: now.toISOString(), max_attempts: this.batch.maxAttempts },
+        time: this.now,
+        data: { started_at: this.now.toISOString(), max_attempts: this.batch.maxAttempts },
       }),
     );
-    this.release(now);
+    this.release();
   }
 
-  /** Folds one event of this batch, read back from the log in order, and reacts to it. */
-  apply(event: BatchEvent, now: Date): void {
+  /** Folds one event of this batch and reacts to it. */
+  apply(event: BatchEvent): void {
     if (this.batch.finished) return;
     if (event.type === 'batch.cancel-requested') {
       this.batch.cancelRequested = true;
-      for (const domain of this.domains.values()) this.evolve(domain, event, now);
+      for (const domain of this.domains.values()) this.evolve(domain, event);
     } else {
       const name = domainOf(event);
       const domain = name === undefined ? undefined : this.byName.get(name);
-      if (domain) this.evolve(domain, event, now);
+      if (domain) this.evolve(domain, event);
     }
-    this.release(now);
+    this.release();
   }
 
   /** Acts on the loaded domains whose timer is due: dispatch a retry, or declare an attempt timed out. */
-  fireTimers(now: Date): void {
+  fireTimers(): void {
     if (this.batch.finished) return;
     for (const domain of this.domains.values()) {
-      if (!domain.dueAt || domain.dueAt > now) continue;
+      if (!domain.dueAt || domain.dueAt > this.now) continue;
+      // Rows stored before the read-back adopted logged attempts may still be behind the log.
+      if (this.adoptLoggedAttempt(domain)) continue;
       const { view } = domain;
       if (view.awaitingRetry && domain.dispatchedAttempt === view.attempt && !this.batch.cancelRequested) {
-        this.dispatch(domain, view.attempt + 1, now);
+        this.dispatch(domain, view.attempt + 1);
       } else if (
         (view.status === 'queued' || view.status === 'running') &&
         !view.awaitingRetry &&
@@ -80,7 +150,7 @@ export class BatchFlowDecider {
             tenant: this.batch.tenant,
             batchId: this.batch.batchId,
             id: deterministicId(this.batch.batchId, 'timed-out', domain.domain, view.attempt),
-            time: now,
+            time: this.now,
             data: {
               domain: domain.domain,
               attempt: view.attempt,
@@ -89,39 +159,57 @@ export class BatchFlowDecider {
             },
           }),
         );
-        this.setDue(domain, null);
+        this.update(domain, { dueAt: null });
       } else {
-        // Queued but not yet read back from the log: check again a timeout later.
-        this.setDue(domain, new Date(now.getTime() + this.settings.attemptTimeoutMs));
+        // Dispatched, and its domain.queued is in the log but not read back yet: check again a timeout later.
+        this.update(domain, { dueAt: this.later(this.settings.attemptTimeoutMs) });
       }
     }
   }
 
-  private evolve(domain: FlowDomain, event: BatchEvent, now: Date): void {
+  private evolve(domain: FlowDomain, event: BatchEvent): void {
     const before = domain.view;
     const after = evolveDomain(before, event, {
       maxAttempts: this.batch.maxAttempts,
       cancelRequested: this.batch.cancelRequested,
     });
     if (after === before) return;
-    domain.view = after;
-    this.changed.add(domain.ordinal);
-    if (isTerminalDomainStatus(after.status) && !isTerminalDomainStatus(before.status)) {
-      this.batch.ended += 1;
-      if (domain.dispatchedAttempt > 0) this.batch.inFlight -= 1;
-      this.setDue(domain, null);
-      if (this.batch.ended >= this.batch.total) this.batch.finished = true;
+    this.update(domain, { view: after });
+    if (isTerminalDomainStatus(after.status)) {
+      this.update(domain, { dueAt: null });
       return;
     }
+    if (this.adoptLoggedAttempt(domain)) return;
     if (after.awaitingRetry && !before.awaitingRetry) {
-      this.setDue(domain, new Date(now.getTime() + this.retryDelayMs(after.attempt)));
+      this.update(domain, { dueAt: this.later(this.retryDelayMs(after.attempt)) });
     } else if (event.type === 'domain.started' && after.status === 'running') {
-      this.setDue(domain, new Date(now.getTime() + this.settings.attemptTimeoutMs));
+      this.update(domain, { dueAt: this.later(this.settings.attemptTimeoutMs) });
     }
   }
 
+  /**
+   * The log queued an attempt this scheduler has no record of dispatching: the decision that
+   * queued it published its events, then failed (or the process stopped) before the command went
+   * out or before its rows were stored. Left alone, the domain would stay queued for good: no
+   * scraper reports on a command it never got, and the timer acts only on the attempt it
+   * dispatched. So the command is sent (again) under the same ids (at worst a scraper does the
+   * work twice and the fold ignores the second result), and the attempt gets its deadline.
+   * If a scraper already reported on the attempt (running, or failed and awaiting a retry), the
+   * command evidently went out: only the record is missing. True if a command was sent.
+   */
+  private adoptLoggedAttempt(domain: FlowDomain): boolean {
+    const { view } = domain;
+    if (isTerminalDomainStatus(view.status) || view.attempt <= domain.dispatchedAttempt) return false;
+    if (view.awaitingRetry || view.status === 'running') {
+      this.update(domain, { dispatchedAttempt: view.attempt });
+      return false;
+    }
+    this.sendScrape(domain, view.attempt);
+    return true;
+  }
+
   /** Dispatches pending domains, in order, while the batch has room under max_concurrent_jobs. */
-  private release(now: Date): void {
+  private release(): void {
     if (!this.batch.started || this.batch.cancelRequested || this.batch.finished) return;
     while (this.batch.inFlight < this.batch.maxConcurrent && this.batch.nextOrdinal < this.batch.total) {
       const domain = this.domains.get(this.batch.nextOrdinal);
@@ -129,47 +217,65 @@ export class BatchFlowDecider {
         throw new Error(`batch ${this.batch.batchId}: pending domain #${this.batch.nextOrdinal} was not loaded`);
       this.batch.nextOrdinal += 1;
       if (domain.view.status !== 'pending' || domain.dispatchedAttempt > 0) continue;
-      this.batch.inFlight += 1;
-      this.dispatch(domain, 1, now);
+      this.dispatch(domain, 1);
     }
   }
 
-  private dispatch(domain: FlowDomain, attempt: number, now: Date): void {
+  /** A new attempt: domain.queued for the log, then its command. */
+  private dispatch(domain: FlowDomain, attempt: number): void {
     const { batchId, tenant } = this.batch;
-    const id = dispatchId(batchId, domain.domain, attempt);
-    domain.dispatchedAttempt = attempt;
-    this.setDue(domain, new Date(now.getTime() + this.settings.attemptTimeoutMs));
     this.events.push(
       createMessage({
         type: 'domain.queued',
         tenant,
         batchId,
         id: deterministicId(batchId, 'queued', domain.domain, attempt),
-        time: now,
-        data: { domain: domain.domain, attempt, dispatch_id: id },
+        time: this.now,
+        data: { domain: domain.domain, attempt, dispatch_id: dispatchId(batchId, domain.domain, attempt) },
       }),
     );
+    this.sendScrape(domain, attempt);
+  }
+
+  /** The command for one attempt, recorded as dispatched, with the attempt's deadline. */
+  private sendScrape(domain: FlowDomain, attempt: number): void {
+    const { batchId, tenant } = this.batch;
+    this.update(domain, { dispatchedAttempt: attempt, dueAt: this.later(this.settings.attemptTimeoutMs) });
     this.commands.push(
       createMessage({
         type: 'domain.scrape',
         tenant,
         batchId,
         id: deterministicId(batchId, 'scrape', domain.domain, attempt),
-        time: now,
+        time: this.now,
         data: {
           domain: domain.domain,
           attempt,
-          dispatch_id: id,
+          dispatch_id: dispatchId(batchId, domain.domain, attempt),
           max_pages: this.batch.maxPages,
-          dispatched_at: now.toISOString(),
+          dispatched_at: this.now.toISOString(),
         },
       }),
     );
   }
 
-  private setDue(domain: FlowDomain, dueAt: Date | null): void {
-    domain.dueAt = dueAt;
+  /**
+   * Every change to a domain goes through here, so the batch's slot and end counts follow from its
+   * domains (`holdsSlot`, terminal status) whichever way a domain moved: a dispatch, a read-back,
+   * an adopted attempt or a cancel.
+   */
+  private update(domain: FlowDomain, change: Partial<Pick<FlowDomain, 'view' | 'dispatchedAttempt' | 'dueAt'>>): void {
+    const held = holdsSlot(domain);
+    const ended = isTerminalDomainStatus(domain.view.status);
+    Object.assign(domain, change);
+    this.batch.inFlight += Number(holdsSlot(domain)) - Number(held);
+    this.batch.ended += Number(isTerminalDomainStatus(domain.view.status)) - Number(ended);
+    if (this.batch.ended >= this.batch.total) this.batch.finished = true;
     this.changed.add(domain.ordinal);
+  }
+
+  private later(ms: number): Date {
+    return new Date(this.now.getTime() + ms);
   }
 
   /** Exponential backoff with full jitter, capped. */
@@ -177,8 +283,4 @@ export class BatchFlowDecider {
     const ceiling = Math.min(this.settings.retryMaxMs, this.settings.retryBaseMs * 2 ** (failedAttempt - 1));
     return Math.round(ceiling / 2 + this.settings.random() * (ceiling / 2));
   }
-}
-
-export function dispatchId(batchId: string, domain: string, attempt: number): string {
-  return `${batchId}/${domain}/${attempt}`;
 }

@@ -6,17 +6,19 @@ import { TRAWL_CONFIG, type TrawlConfig } from '@trawl/config';
 import { MessagePublisher, NonRetryableError } from '@trawl/messaging';
 import { DATA_SOURCE, ensureInitialized, markProcessed } from '@trawl/persistence';
 import { extractTraceContext, inSpan, injectTraceHeaders, LOG, type Log, TrawlAttribute } from '@trawl/telemetry';
-import { BatchFlowDecider } from './batch-flow.decider';
-import { type FlowDomain, type FlowSettings } from './batch-flow.state';
+import { decide, type FlowDecision, type FlowInput, rowsFor } from './batch-flow.decider';
+import { type FlowSettings } from './batch-flow.state';
 import { BatchFlowStore } from './batch-flow.store';
 
 const CONSUMER = 'scheduler';
 
 /**
- * The scheduler's I/O shell: loads a batch's rows under a lock, lets the decider decide, sends
- * its messages (events, then commands) and stores the new state in the same transaction as the
- * event's id. A crash between sending and committing re-runs the same decision, whose
- * deterministic message ids make the second sending a duplicate.
+ * The scheduler's I/O shell: loads the rows a decision needs under the batch's lock, lets the
+ * decider decide, sends its messages (events, then commands) and stores the new rows in the same
+ * transaction as the event's id. A failure after some messages went out leaves the rows as they
+ * were: an event's decision is re-made when the event is handed over again, a timer's when it
+ * fires again, and deterministic ids make the second sending a duplicate. Should the log's
+ * domain.queued be read back first, the decider sends that attempt's command itself.
  */
 @Injectable()
 export class BatchFlowService {
@@ -49,11 +51,9 @@ export class BatchFlowService {
       const { batch } = stored;
       if (batch.finished) return;
       const now = new Date();
-      const domains = await this.loadFor(store, event, batch.nextOrdinal, batch.maxConcurrent, batch.cancelRequested);
-      const decider = new BatchFlowDecider(batch, domains, this.settings);
-      if (event.type === 'batch.requested') decider.start(now);
-      else decider.apply(event, now);
-      await this.commit(store, decider, domains.values());
+      const input: FlowInput = { kind: 'event', event };
+      const domains = await store.load(batch.batchId, rowsFor(batch, input, now));
+      await this.commit(store, decide({ batch, domains }, input, now, this.settings));
     });
   }
 
@@ -79,62 +79,44 @@ export class BatchFlowService {
     );
   }
 
-  /** Only the rows the decision needs: the event's domain, the release window, or what a cancel stops. */
-  private async loadFor(
-    store: BatchFlowStore,
-    event: BatchEvent,
-    nextOrdinal: number,
-    maxConcurrent: number,
-    cancelled: boolean,
-  ): Promise<Map<number, FlowDomain>> {
-    const rows: FlowDomain[] = [];
-    if (event.type === 'batch.cancel-requested') rows.push(...(await store.cancellable(event.batch_id)));
-    else {
-      if ('domain' in event.data) rows.push(...(await store.domainsNamed(event.batch_id, [event.data.domain])));
-      if (!cancelled) rows.push(...(await store.window(event.batch_id, nextOrdinal, maxConcurrent)));
-    }
-    return new Map(rows.map((row) => [row.ordinal, row]));
-  }
-
   /** Fires due retries and timeouts of one batch. */
   async onTimers(batchId: string, now: Date): Promise<void> {
     await this.dataSource.transaction(async (em) => {
       const store = new BatchFlowStore(em);
       const stored = await store.lock(batchId);
       if (!stored || stored.batch.finished) return;
-      const domains = await store.due(batchId, now);
+      const input: FlowInput = { kind: 'timers' };
+      const domains = await store.load(batchId, rowsFor(stored.batch, input, now));
       if (domains.length === 0) return;
-      const decider = new BatchFlowDecider(stored.batch, new Map(domains.map((d) => [d.ordinal, d])), this.settings);
       await context.with(extractTraceContext(stored.traceHeaders), () =>
         inSpan(
           'scheduler timers',
           { attributes: { [TrawlAttribute.batchId]: batchId, 'trawl.due_domains': domains.length } },
-          async () => {
-            decider.fireTimers(now);
-            await this.commit(store, decider, domains);
-          },
+          () => this.commit(store, decide({ batch: stored.batch, domains }, input, now, this.settings)),
         ),
       );
     });
   }
 
-  private async commit(store: BatchFlowStore, decider: BatchFlowDecider, loaded: Iterable<FlowDomain>): Promise<void> {
-    // The log learns of each dispatch before any scraper can report on it.
-    await this.send(decider.events);
-    await this.send(decider.commands);
-    const changed = [...loaded].filter((domain) => decider.changed.has(domain.ordinal));
-    await store.save(decider.batch, changed);
-    if (decider.commands.length > 0 || decider.batch.finished) {
+  private async commit(store: BatchFlowStore, decision: FlowDecision): Promise<void> {
+    // The log learns of each dispatch before any scraper can report on it. Should the commands or
+    // the commit fail after the events went out, the read-back of domain.queued sends the command
+    // again (the decider's adoptLoggedAttempt), so no attempt is left without one.
+    await this.send(decision.events);
+    await this.send(decision.commands);
+    await store.save(decision.batch, decision.changed);
+    const { batch, commands } = decision;
+    if (commands.length > 0 || batch.finished) {
       this.log.info(
         {
-          batch_id: decider.batch.batchId,
-          dispatched: decider.commands.map((c) => `${c.data.domain}#${c.data.attempt}`),
-          in_flight: decider.batch.inFlight,
-          ended: decider.batch.ended,
-          total: decider.batch.total,
-          finished: decider.batch.finished,
+          batch_id: batch.batchId,
+          dispatched: commands.map((c) => `${c.data.domain}#${c.data.attempt}`),
+          in_flight: batch.inFlight,
+          ended: batch.ended,
+          total: batch.total,
+          finished: batch.finished,
         },
-        decider.batch.finished ? 'batch finished' : 'dispatched',
+        batch.finished ? 'batch finished' : 'dispatched',
       );
     }
   }

@@ -1,4 +1,4 @@
-import { type DomainView } from '@trawl/contracts';
+import { type DomainView, isTerminalDomainStatus } from '@trawl/contracts';
 
 /** The scheduler's durable view of one batch (table scheduler_batches). */
 export interface FlowBatch {
@@ -10,7 +10,7 @@ export interface FlowBatch {
   maxAttempts: number;
   /** Ordinals below this have been dispatched (or cancelled); the rest are pending, in order. */
   nextOrdinal: number;
-  /** Domains this scheduler dispatched that have not ended yet (the max_concurrent_jobs budget). */
+  /** How many domains hold a slot (`holdsSlot`): the max_concurrent_jobs budget in use. */
   inFlight: number;
   started: boolean;
   cancelRequested: boolean;
@@ -23,7 +23,10 @@ export interface FlowDomain {
   ordinal: number;
   domain: string;
   view: DomainView;
-  /** The highest attempt this scheduler queued; may be ahead of view.attempt until its event is read back. */
+  /**
+   * The highest attempt this scheduler sent a domain.scrape for. Ahead of view.attempt while its
+   * domain.queued is not read back yet; never behind it once an event of the domain was read.
+   */
   dispatchedAttempt: number;
   /** When a retry is due, or when the current attempt times out. */
   dueAt: Date | null;
@@ -35,4 +38,14 @@ export interface FlowSettings {
   retryMaxMs: number;
   /** Injected so decisions are reproducible in tests. */
   random: () => number;
+}
+
+/**
+ * Whether a domain holds one of its batch's max_concurrent_jobs slots: it has not ended, and the
+ * log queued it (the fold's status left `pending`) or this scheduler dispatched it and the
+ * domain.queued is not read back yet. A retry keeps the slot of the attempt that failed.
+ */
+export function holdsSlot(domain: FlowDomain): boolean {
+  const { status } = domain.view;
+  return !isTerminalDomainStatus(status) && (status !== 'pending' || domain.dispatchedAttempt > 0);
 }

@@ -1,5 +1,6 @@
 import { type EntityManager } from 'typeorm';
 import { type DomainStatus, type ScrapeError } from '@trawl/contracts';
+import { type DomainSelection } from './batch-flow.decider';
 import { type FlowBatch, type FlowDomain } from './batch-flow.state';
 
 interface BatchRow {
@@ -92,21 +93,31 @@ export class BatchFlowStore {
     };
   }
 
-  async domainsNamed(batchId: string, names: string[]): Promise<FlowDomain[]> {
+  /** The domains a decision selected (`rowsFor`), each once. */
+  async load(batchId: string, selection: DomainSelection): Promise<FlowDomain[]> {
+    const rows: FlowDomain[] = [];
+    if (selection.named.length > 0) rows.push(...(await this.domainsNamed(batchId, selection.named)));
+    if (selection.window) rows.push(...(await this.window(batchId, selection.window.from, selection.window.count)));
+    if (selection.cancellable) rows.push(...(await this.cancellable(batchId)));
+    if (selection.dueBy) rows.push(...(await this.due(batchId, selection.dueBy)));
+    return [...new Map(rows.map((row) => [row.ordinal, row])).values()];
+  }
+
+  private async domainsNamed(batchId: string, names: string[]): Promise<FlowDomain[]> {
     return this.select(`batch_id = $1 and domain = any($2::text[])`, [batchId, names]);
   }
 
   /** The next pending domains, for release: at most `count` from `fromOrdinal`. */
-  async window(batchId: string, fromOrdinal: number, count: number): Promise<FlowDomain[]> {
+  private async window(batchId: string, fromOrdinal: number, count: number): Promise<FlowDomain[]> {
     return this.select(`batch_id = $1 and ordinal >= $2 and ordinal < $3`, [batchId, fromOrdinal, fromOrdinal + count]);
   }
 
   /** Domains a cancel can still stop: never queued in the log, or waiting for a retry. */
-  async cancellable(batchId: string): Promise<FlowDomain[]> {
+  private async cancellable(batchId: string): Promise<FlowDomain[]> {
     return this.select(`batch_id = $1 and (status = 'pending' or awaiting_retry)`, [batchId]);
   }
 
-  async due(batchId: string, now: Date): Promise<FlowDomain[]> {
+  private async due(batchId: string, now: Date): Promise<FlowDomain[]> {
     return this.select(`batch_id = $1 and due_at <= $2`, [batchId, now]);
   }
 

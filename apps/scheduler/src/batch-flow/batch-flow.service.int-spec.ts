@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import { type DataSource } from 'typeorm';
+import { loadTrawlConfig } from '@trawl/config';
+import { type AnyMessage, type BatchEvent, createMessage, type MessageOf } from '@trawl/contracts';
+import { type MessagePublisher } from '@trawl/messaging';
+import { createDataSource } from '@trawl/persistence';
+import { createLogger } from '@trawl/telemetry';
+import { stackEnv } from '../../../../test/support/stack-env';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { BatchFlowService } from './batch-flow.service';
+
+jest.setTimeout(60_000);
+
+const ATTEMPT_TIMEOUT_MS = 60_000;
+
+/** Stands in for Kafka: keeps what was published, and can refuse the next publish of one message type. */
+class RecordingPublisher {
+  readonly sent: AnyMessage[] = [];
+  private refused: string | undefined;
+
+  refuseNext(type: AnyMessage['type']): void {
+    this.refused = type;
+  }
+
+  publish(messages: AnyMessage[]): Promise<void> {
+    if (messages.some((message) => message.type === this.refused)) {
+      this.refused = undefined;
+      return Promise.reject(new Error('the broker refused the batch'));
+    }
+    this.sent.push(...messages);
+    return Promise.resolve();
+  }
+
+  /** The batch events published since `from`, as the scheduler's consumer reads them back. */
+  eventsSince(from: number): BatchEvent[] {
+    return this.sent.slice(from).filter((message): message is BatchEvent => message.type !== 'domain.scrape');
+  }
+
+  commands(): string[] {
+    return this.sent
+      .filter((message): message is MessageOf<'domain.scrape'> => message.type === 'domain.scrape')
+      .map((command) => `${command.data.domain}#${command.data.attempt}`);
+  }
+}
+
+describe('the scheduler on a real Postgres', () => {
+  let db: TestDatabase;
+  let sql: DataSource;
+  let publisher: RecordingPublisher;
+  let flow: BatchFlowService;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('scheduler_flow');
+    sql = createDataSource(db.url, { poolSize: 2, applicationName: 'trawl-test-scheduler' });
+    await sql.initialize();
+  });
+
+  afterAll(async () => {
+    await sql?.destroy();
+    await db?.drop();
+  });
+
+  beforeEach(() => {
+    publisher = new RecordingPublisher();
+    const config = loadTrawlConfig({
+      ...stackEnv(),
+      DATABASE_URL: db.url,
+      SCHEDULER_ATTEMPT_TIMEOUT_MS: String(ATTEMPT_TIMEOUT_MS),
+      SCHEDULER_RETRY_BASE_MS: '0',
+      SCHEDULER_RETRY_MAX_MS: '0',
+      SCHEDULER_MAX_ATTEMPTS: '3',
+    });
+    flow = new BatchFlowService(
+      sql,
+      publisher as unknown as MessagePublisher,
+      config,
+      createLogger('scheduler', 'silent'),
+    );
+  });
+
+  /** Hands every batch event published since `from` back to the scheduler, in order, as its consumer would. */
+  async function readBack(from: number): Promise<void> {
+    for (const event of publisher.eventsSince(from)) await flow.onEvent(event);
+  }
+
+  async function domainRow(batchId: string, domain: string) {
+    const rows: { status: string; attempt: number; dispatched_attempt: number; due_at: Date | null }[] =
+      await sql.query(
+        `select status, attempt, dispatched_attempt, due_at from scheduler_domains where batch_id = $1 and domain = $2`,
+        [batchId, domain],
+      );
+    return rows[0];
+  }
+
+  async function batchRow(batchId: string) {
+    const rows: { in_flight: number; ended: number; finished: boolean }[] = await sql.query(
+      `select in_flight, ended, finished from scheduler_batches where batch_id = $1`,
+      [batchId],
+    );
+    return rows[0];
+  }
+
+  it('sends the command of a retry whose domain.queued was logged while its own publish failed, and ends the batch', async () => {
+    const batchId = randomUUID();
+    const base = { tenant: 't', batchId };
+    await flow.onEvent(
+      createMessage({
+        ...base,
+        type: 'batch.requested',
+        data: {
+          domains: ['a.com', 'b.com'],
+          max_pages: 3,
+          max_concurrent_jobs: 1,
+          metadata: {},
+          requested_at: new Date().toISOString(),
+          trace_id: null,
+          idempotency_key: null,
+        },
+      }),
+    );
+    await readBack(0);
+    expect(publisher.commands()).toEqual(['a.com#1']);
+
+    await flow.onEvent(
+      createMessage({
+        ...base,
+        type: 'domain.failed',
+        data: {
+          domain: 'a.com',
+          attempt: 1,
+          dispatch_id: `${batchId}/a.com/1`,
+          started_at: null,
+          finished_at: new Date().toISOString(),
+          error: { class: 'timeout', message: 'slow', retryable: true },
+          pages: [],
+        },
+      }),
+    );
+
+    // The retry's domain.queued reaches the log, its command does not, and the transaction rolls back.
+    const beforeRetry = publisher.sent.length;
+    publisher.refuseNext('domain.scrape');
+    await expect(flow.onTimers(batchId, new Date(Date.now() + 1_000))).rejects.toThrow('refused');
+    expect(publisher.eventsSince(beforeRetry).map((e) => e.type)).toEqual(['domain.queued']);
+    expect(await domainRow(batchId, 'a.com')).toMatchObject({ attempt: 1, dispatched_attempt: 1 });
+
+    const readAt = Date.now();
+    await readBack(beforeRetry);
+    expect(publisher.commands()).toEqual(['a.com#1', 'a.com#2']);
+    const adopted = (await domainRow(batchId, 'a.com'))!;
+    expect(adopted).toMatchObject({ status: 'queued', attempt: 2, dispatched_attempt: 2 });
+    expect(adopted.due_at!.getTime()).toBeGreaterThanOrEqual(readAt + ATTEMPT_TIMEOUT_MS);
+
+    // Cancelled while a.com#2 is out: b.com ends at once, a.com when its deadline passes.
+    const beforeCancel = publisher.sent.length;
+    await flow.onEvent(
+      createMessage({
+        ...base,
+        type: 'batch.cancel-requested',
+        data: { requested_at: new Date().toISOString(), reason: null },
+      }),
+    );
+    expect(await domainRow(batchId, 'b.com')).toMatchObject({ status: 'cancelled' });
+    expect(await batchRow(batchId)).toMatchObject({ in_flight: 1, ended: 1, finished: false });
+    await flow.onTimers(batchId, new Date(adopted.due_at!.getTime() + 1));
+    expect(
+      publisher.eventsSince(beforeCancel).map((e) => `${e.type} ${'domain' in e.data ? e.data.domain : ''}`),
+    ).toEqual(['domain.timed-out a.com']);
+    await readBack(beforeCancel);
+    expect(await batchRow(batchId)).toEqual({ in_flight: 0, ended: 2, finished: true });
+  });
+});
