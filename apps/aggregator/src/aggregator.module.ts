@@ -6,6 +6,7 @@ import { DATA_SOURCE, PersistenceModule } from '@trawl/persistence';
 import { databaseCheck, HealthController, kafkaCheck, READINESS_CHECKS } from '@trawl/service';
 import { type Log, TelemetryModule } from '@trawl/telemetry';
 import { BatchEventsProjectionHandler } from './projection/batch-events.handler';
+import { StuckBatchWatcher } from './projection/stuck-batch.watcher';
 
 @Module({})
 export class AggregatorModule {
@@ -21,6 +22,7 @@ export class AggregatorModule {
       controllers: [HealthController],
       providers: [
         BatchEventsProjectionHandler,
+        StuckBatchWatcher,
         {
           provide: READINESS_CHECKS,
           inject: [DATA_SOURCE, MessagingRuntime],

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { type DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
-import { createDataSource, runMigrations } from './data-source';
+import { createDataSource, migrations, runMigrations } from './data-source';
 import { BatchEntity } from './entities/batch.entity';
+
+/** Every migration the code base has, in order. */
+const ALL_MIGRATIONS = migrations.map((migration) => migration.name);
 
 jest.setTimeout(30_000);
 
@@ -46,10 +49,10 @@ describe('TypeORM migrations on a real PostgreSQL', () => {
   });
 
   it('applies the initial schema and records it', async () => {
-    expect(await runMigrations(dataSource)).toEqual(['InitialSchema1763880000000', 'PagesH21764590000000']);
+    expect(await runMigrations(dataSource)).toEqual(ALL_MIGRATIONS);
     expect(await tables(dataSource)).toEqual(TABLES);
     const recorded: Array<{ name: string }> = await dataSource.query('select name from migrations');
-    expect(recorded).toEqual([{ name: 'InitialSchema1763880000000' }, { name: 'PagesH21764590000000' }]);
+    expect(recorded).toEqual(ALL_MIGRATIONS.map((name) => ({ name })));
     expect(await dataSource.showMigrations()).toBe(false); // nothing pending
   });
 
@@ -112,14 +115,21 @@ describe('TypeORM migrations on a real PostgreSQL', () => {
   it('applies nothing when run a second time', async () => {
     expect(await runMigrations(dataSource)).toEqual([]);
     const recorded: Array<{ count: string }> = await dataSource.query('select count(*) from migrations');
-    expect(recorded).toEqual([{ count: '2' }]);
+    expect(recorded).toEqual([{ count: String(ALL_MIGRATIONS.length) }]);
   });
 
-  it('undoLastMigration takes the h2 column away, and then the tables', async () => {
-    const h2 = `select count(*)::int as n from information_schema.columns where table_name = 'pages' and column_name = 'h2'`;
-    expect(await dataSource.query(h2)).toEqual([{ n: 1 }]);
+  it('undoLastMigration takes each migration back, the tables last', async () => {
+    const column = (table: string, name: string) =>
+      dataSource.query(
+        `select count(*)::int as n from information_schema.columns where table_name = $1 and column_name = $2`,
+        [table, name],
+      );
+    expect(await column('batches', 'stuck_since')).toEqual([{ n: 1 }]);
     await dataSource.undoLastMigration({ transaction: 'all' });
-    expect(await dataSource.query(h2)).toEqual([{ n: 0 }]);
+    expect(await column('batches', 'stuck_since')).toEqual([{ n: 0 }]);
+    expect(await column('pages', 'h2')).toEqual([{ n: 1 }]);
+    await dataSource.undoLastMigration({ transaction: 'all' });
+    expect(await column('pages', 'h2')).toEqual([{ n: 0 }]);
     await dataSource.undoLastMigration({ transaction: 'all' });
     expect(await tables(dataSource)).toEqual([]);
     const recorded: Array<{ count: string }> = await dataSource.query('select count(*) from migrations');
@@ -144,7 +154,7 @@ describe('runMigrations from several starters at once', () => {
     for (let i = 0; i < 3; i += 1) dataSources.push(createDataSource(database.url, { poolSize: 2 }));
     await Promise.all(dataSources.map((dataSource) => dataSource.initialize()));
     const results = await Promise.all(dataSources.map((dataSource) => runMigrations(dataSource)));
-    expect(results.flat()).toEqual(['InitialSchema1763880000000', 'PagesH21764590000000']);
+    expect(results.flat()).toEqual(ALL_MIGRATIONS);
     expect(await tables(dataSources[0]!)).toEqual(TABLES);
   });
 });

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** One Prometheus registry per process, with Node's default metrics and Trawl's own. */
 export const metricsRegistry = new Registry();
@@ -44,5 +44,11 @@ export const deadLetters = new Counter({
   name: 'trawl_dead_letters_total',
   help: 'Messages a consumer put on the dead-letter topic, by consumer and source topic',
   labelNames: ['consumer', 'topic'] as const,
+  registers: [metricsRegistry],
+});
+
+export const stuckBatches = new Gauge({
+  name: 'trawl_stuck_batches',
+  help: 'Unfinished batches without progress for TRAWL_STUCK_AFTER_MS, at the last check',
   registers: [metricsRegistry],
 });

@@ -119,7 +119,7 @@ export class ProjectionStore {
     await this.em.query(
       `update batches set status = $2, succeeded_domains = $3, failed_domains = $4, cancelled_domains = $5,
          pages_scraped = $6, max_attempts = $7, start_time = $8, end_time = $9, cancel_requested_at = $10,
-         error = $11, updated_at = $12 where id = $1`,
+         error = $11, updated_at = $12, stuck_since = null where id = $1`,
       [
         batchId,
         batch.status,

@@ -18,6 +18,7 @@ const row: BatchRow = {
   start_time: new Date('2026-01-01T00:00:01.000Z'),
   end_time: null,
   cancel_requested_at: null,
+  stuck_since: null,
 };
 
 describe('batch views', () => {
@@ -55,6 +56,7 @@ describe('batch views', () => {
       max_concurrent_jobs: 5,
       pages_scraped: 7,
       cancel_requested_at: null,
+      stuck_since: null,
     });
   });
 

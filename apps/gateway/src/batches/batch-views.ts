@@ -26,6 +26,7 @@ export interface BatchRow {
   start_time: Date | null;
   end_time: Date | null;
   cancel_requested_at: Date | null;
+  stuck_since: Date | null;
 }
 
 /** An accepted submission the projection has not caught up with yet. */
@@ -110,6 +111,7 @@ export function batchSummary(row: BatchRow): BatchSummaryDto {
     max_concurrent_jobs: row.max_concurrent_jobs,
     pages_scraped: row.pages_scraped,
     cancel_requested_at: iso(row.cancel_requested_at),
+    stuck_since: iso(row.stuck_since),
   };
 }
 
@@ -138,6 +140,7 @@ export function pendingStatus(submission: SubmissionRow): BatchStatusDto {
       start_time: null,
       end_time: null,
       cancel_requested_at: null,
+      stuck_since: null,
     },
     {},
   );

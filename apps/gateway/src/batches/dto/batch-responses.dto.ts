@@ -50,6 +50,11 @@ export class BatchSummaryDto {
   @ApiProperty() max_concurrent_jobs!: number;
   @ApiProperty() pages_scraped!: number;
   @timestamp('When a cancel was requested', true) cancel_requested_at!: string | null;
+  @timestamp(
+    'Set while an unfinished batch makes no progress: when it stopped (TRAWL_STUCK_AFTER_MS after its last change)',
+    true,
+  )
+  stuck_since!: string | null;
 }
 
 export class BatchStatusDto extends BatchSummaryDto {

@@ -1,0 +1,68 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type DataSource } from 'typeorm';
+import { TRAWL_CONFIG, type TrawlConfig } from '@trawl/config';
+import { DATA_SOURCE, ensureInitialized } from '@trawl/persistence';
+import { LOG, type Log, stuckBatches } from '@trawl/telemetry';
+
+/**
+ * Marks the unfinished batches that stopped moving; selects the ones marked just now. (A CTE, so
+ * that TypeORM hands back the rows: for a bare UPDATE it returns [rows, count].)
+ */
+const MARK_STUCK = `
+  with marked as (
+    update batches set stuck_since = updated_at + make_interval(secs => $1::float8 / 1000)
+    where status in ('pending', 'running') and stuck_since is null
+      and updated_at < now() - make_interval(secs => $1::float8 / 1000)
+    returning id, tenant, status, updated_at)
+  select * from marked`;
+const COUNT_STUCK = `select count(*)::int as n from batches where status in ('pending', 'running') and stuck_since is not null`;
+
+/**
+ * Finds batches that stopped making progress: unfinished, with no event projected for
+ * TRAWL_STUCK_AFTER_MS. Each gets `stuck_since` (shown in its status document) and one warning
+ * line; progress clears it (saveBatch). The metric counts the stuck ones at every check.
+ */
+@Injectable()
+export class StuckBatchWatcher implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(TRAWL_CONFIG) private readonly config: TrawlConfig,
+    @Inject(LOG) private readonly log: Log,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const everyMs = Math.min(60_000, Math.max(500, Math.floor(this.config.TRAWL_STUCK_AFTER_MS / 4)));
+    this.timer = setInterval(() => {
+      this.running ??= this.check().finally(() => (this.running = undefined));
+    }, everyMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  async check(): Promise<void> {
+    try {
+      await ensureInitialized(this.dataSource);
+      const marked: { id: string; tenant: string; status: string; updated_at: Date }[] = await this.dataSource.query(
+        MARK_STUCK,
+        [this.config.TRAWL_STUCK_AFTER_MS],
+      );
+      for (const batch of marked) {
+        this.log.warn(
+          { batch_id: batch.id, tenant: batch.tenant, status: batch.status, last_progress: batch.updated_at },
+          'batch stuck: no progress',
+        );
+      }
+      const [count] = await this.dataSource.query<{ n: number }[]>(COUNT_STUCK);
+      stuckBatches.set(count?.n ?? 0);
+    } catch (error) {
+      this.log.warn({ err: error }, 'stuck-batch check failed; will try again');
+    }
+  }
+}
