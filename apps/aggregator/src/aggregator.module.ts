@@ -2,7 +2,14 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { type DataSource } from 'typeorm';
 import { ConfigModule, type TrawlConfig } from '@trawl/config';
 import { MessagingModule, MessagingRuntime } from '@trawl/messaging';
-import { DATA_SOURCE, PersistenceModule } from '@trawl/persistence';
+import {
+  DATA_SOURCE,
+  PersistenceModule,
+  pruneProcessedEvents,
+  RETENTION_TASKS,
+  RetentionJob,
+  type RetentionTask,
+} from '@trawl/persistence';
 import { databaseCheck, HealthController, kafkaCheck, READINESS_CHECKS } from '@trawl/service';
 import { type Log, TelemetryModule } from '@trawl/telemetry';
 import { BatchEventsProjectionHandler } from './projection/batch-events.handler';
@@ -23,6 +30,16 @@ export class AggregatorModule {
       providers: [
         BatchEventsProjectionHandler,
         StuckBatchWatcher,
+        RetentionJob,
+        {
+          provide: RETENTION_TASKS,
+          useValue: [
+            {
+              name: 'processed_events (aggregator)',
+              prune: (ds, before) => pruneProcessedEvents(ds, 'aggregator', before),
+            },
+          ] satisfies RetentionTask[],
+        },
         {
           provide: READINESS_CHECKS,
           inject: [DATA_SOURCE, MessagingRuntime],

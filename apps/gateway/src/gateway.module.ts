@@ -3,7 +3,14 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { type DataSource } from 'typeorm';
 import { ConfigModule, type TrawlConfig } from '@trawl/config';
 import { MessagingModule, MessagingRuntime } from '@trawl/messaging';
-import { DATA_SOURCE, PersistenceModule } from '@trawl/persistence';
+import {
+  DATA_SOURCE,
+  PersistenceModule,
+  pruneSubmissions,
+  RETENTION_TASKS,
+  RetentionJob,
+  type RetentionTask,
+} from '@trawl/persistence';
 import { databaseCheck, HealthController, kafkaCheck, READINESS_CHECKS } from '@trawl/service';
 import { type Log, TelemetryModule } from '@trawl/telemetry';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -39,6 +46,11 @@ export class GatewayModule {
             databaseCheck(dataSource),
             kafkaCheck(runtime),
           ],
+        },
+        RetentionJob,
+        {
+          provide: RETENTION_TASKS,
+          useValue: [{ name: 'batch_submissions', prune: pruneSubmissions }] satisfies RetentionTask[],
         },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -2,7 +2,15 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { type DataSource } from 'typeorm';
 import { ConfigModule, type TrawlConfig } from '@trawl/config';
 import { MessagingModule, MessagingRuntime } from '@trawl/messaging';
-import { DATA_SOURCE, PersistenceModule } from '@trawl/persistence';
+import {
+  DATA_SOURCE,
+  PersistenceModule,
+  pruneFinishedSchedulerBatches,
+  pruneProcessedEvents,
+  RETENTION_TASKS,
+  RetentionJob,
+  type RetentionTask,
+} from '@trawl/persistence';
 import { databaseCheck, HealthController, kafkaCheck, READINESS_CHECKS } from '@trawl/service';
 import { type Log, TelemetryModule } from '@trawl/telemetry';
 import { BatchEventsHandler } from './batch-flow/batch-events.handler';
@@ -25,6 +33,17 @@ export class SchedulerModule {
         BatchFlowService,
         BatchEventsHandler,
         TimerLoopService,
+        RetentionJob,
+        {
+          provide: RETENTION_TASKS,
+          useValue: [
+            {
+              name: 'processed_events (scheduler)',
+              prune: (ds, before) => pruneProcessedEvents(ds, 'scheduler', before),
+            },
+            { name: 'scheduler_batches (finished)', prune: pruneFinishedSchedulerBatches },
+          ] satisfies RetentionTask[],
+        },
         {
           provide: READINESS_CHECKS,
           inject: [DATA_SOURCE, MessagingRuntime],

@@ -21,6 +21,8 @@ export const trawlEnv = {
   TRAWL_CONSUMER_MAX_ATTEMPTS: int({ default: 5, min: 1, max: 100 }),
   /** An unfinished batch without progress for this long is reported stuck (stuck_since, metric, log). */
   TRAWL_STUCK_AFTER_MS: int({ default: 10 * 60_000, min: 1_000, max: 7 * 24 * 3_600_000 }),
+  /** How often each service prunes its bookkeeping rows older than the events' retention plus a day. */
+  TRAWL_PRUNE_EVERY_MS: int({ default: 3_600_000, min: 1_000, max: 7 * 24 * 3_600_000 }),
   KAFKA_SESSION_TIMEOUT_MS: int({ default: 30_000, min: 6_000, max: 300_000 }),
 
   // ports (each service exposes /health and /metrics on its own)

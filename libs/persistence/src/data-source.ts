@@ -9,9 +9,15 @@ import { PageEntity } from './entities/page.entity';
 import { InitialSchema1763880000000 } from './migrations/1763880000000-initial-schema';
 import { PagesH21764590000000 } from './migrations/1764590000000-pages-h2';
 import { BatchesStuckSince1764600000000 } from './migrations/1764600000000-batches-stuck-since';
+import { RetentionIndexes1764610000000 } from './migrations/1764610000000-retention-indexes';
 
 export const entities = [BatchEntity, BatchDomainEntity, PageEntity, ApiKeyEntity, BatchSubmissionEntity];
-export const migrations = [InitialSchema1763880000000, PagesH21764590000000, BatchesStuckSince1764600000000];
+export const migrations = [
+  InitialSchema1763880000000,
+  PagesH21764590000000,
+  BatchesStuckSince1764600000000,
+  RetentionIndexes1764610000000,
+];
 
 /** One DataSource definition for the services, the CLI and the tests. Never `synchronize`. */
 export interface DataSourceSettings {

@@ -7,3 +7,5 @@ export * from './entities/batch-submission.entity';
 export * from './persistence.module';
 export * from './queries/processed-events';
 export * from './queries/api-keys';
+export * from './retention/retention.queries';
+export * from './retention/retention.job';

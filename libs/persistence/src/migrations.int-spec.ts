@@ -124,6 +124,7 @@ describe('TypeORM migrations on a real PostgreSQL', () => {
         `select count(*)::int as n from information_schema.columns where table_name = $1 and column_name = $2`,
         [table, name],
       );
+    await dataSource.undoLastMigration({ transaction: 'all' }); // the retention indexes
     expect(await column('batches', 'stuck_since')).toEqual([{ n: 1 }]);
     await dataSource.undoLastMigration({ transaction: 'all' });
     expect(await column('batches', 'stuck_since')).toEqual([{ n: 0 }]);
