@@ -82,6 +82,7 @@ export class MessagingRuntime implements OnApplicationBootstrap, OnApplicationSh
             partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
             maxAttempts: this.config.TRAWL_CONSUMER_MAX_ATTEMPTS,
             sessionTimeoutMs: options.sessionTimeoutMs ?? this.config.KAFKA_SESSION_TIMEOUT_MS,
+            ...(options.rebalanceTimeoutMs ? { rebalanceTimeoutMs: options.rebalanceTimeoutMs(this.config) } : {}),
           });
           this.consumers.push(consumer);
           await consumer.start();

@@ -30,6 +30,8 @@ export const HOST_RESOLVER = Symbol('HOST_RESOLVER');
   types: ['domain.scrape'],
   concurrency: (config) => config.SCRAPER_CONCURRENCY,
   partitionsConsumedConcurrently: 3,
+  // A crawl in flight ends by its domain deadline; the rebalance waits for it, plus some slack.
+  rebalanceTimeoutMs: (config) => config.SCRAPER_DOMAIN_TIMEOUT_MS + 30_000,
 })
 export class ScrapeDomainHandler implements MessageHandlerProvider, OnModuleDestroy {
   private readonly shutdown = new AbortController();

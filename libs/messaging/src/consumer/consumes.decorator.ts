@@ -14,6 +14,11 @@ export interface ConsumesOptions {
   concurrency?: number | ((config: TrawlConfig) => number);
   partitionsConsumedConcurrently?: number;
   sessionTimeoutMs?: number;
+  /**
+   * How long the group waits for this member to rejoin during a rebalance (kafkajs default 60 s).
+   * A member rejoins only once its handlers in flight have returned: give it the longest handler.
+   */
+  rebalanceTimeoutMs?: (config: TrawlConfig) => number;
 }
 
 /** A provider that handles messages; the messaging module finds it and runs its consumer. */

@@ -46,6 +46,7 @@ export interface ConsumerOptions {
   partitionsConsumedConcurrently: number;
   maxAttempts: number;
   sessionTimeoutMs?: number;
+  rebalanceTimeoutMs?: number;
 }
 
 type Outcome = 'ok' | 'skipped' | 'dead_lettered' | 'stopped';
@@ -96,6 +97,7 @@ export class MessageConsumer {
     const consumer = this.kafka.consumer({
       groupId: this.options.groupId,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 60_000,
       heartbeatInterval: HEARTBEAT_EVERY_MS,
       allowAutoTopicCreation: false,
       maxBytesPerPartition: 4 * 1024 * 1024,
