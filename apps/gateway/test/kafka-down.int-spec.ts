@@ -29,7 +29,7 @@ describe('when Kafka is unreachable', () => {
     await gateway?.close();
   });
 
-  it('answers 503 with Retry-After, and leaves no submission behind', async () => {
+  it('answers 503 with Retry-After: the outcome is unknown, and no submission is recorded without an ack', async () => {
     const answer = await gateway.request<{ statusCode: number; message: string }>('POST', '/api/v1/batches', {
       key,
       body: { domains: ['a.example', 'b.example'] },
@@ -37,20 +37,25 @@ describe('when Kafka is unreachable', () => {
     expect(answer.status).toBe(503);
     expect(answer.headers.get('retry-after')).toBe('5');
     expect(answer.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
-    expect(answer.body.message).toMatch(/Kafka/);
+    expect(answer.body.message).toMatch(/Kafka did not confirm batch .* the outcome is unknown/);
     expect(await gateway.sql.query(`select * from batch_submissions`)).toEqual([]);
   });
 
-  it('also with an Idempotency-Key, which can then be used again', async () => {
+  it('also with an Idempotency-Key, whose claim stays so that every retry names the same batch', async () => {
     const request = () =>
-      gateway.request('POST', '/api/v1/batches', {
+      gateway.request<{ details: { batch_id: string }[] }>('POST', '/api/v1/batches', {
         key,
         body: { domains: ['a.example'] },
         headers: { 'idempotency-key': 'k-1' },
       });
-    expect((await request()).status).toBe(503);
-    expect((await request()).status).toBe(503);
-    expect(await gateway.sql.query(`select * from batch_submissions`)).toEqual([]);
+    const first = await request();
+    const second = await request();
+    expect([first.status, second.status]).toEqual([503, 503]);
+    const batchId = first.body.details[0]!.batch_id;
+    expect(second.body.details[0]!.batch_id).toBe(batchId);
+    expect(await gateway.sql.query(`select batch_id, state from batch_submissions`)).toEqual([
+      { batch_id: batchId, state: 'submitting' },
+    ]);
   });
 
   it('says so in readiness', async () => {

@@ -114,6 +114,7 @@ describe('submitting batches', () => {
       max_concurrent_jobs: 5,
       pages_scraped: 0,
       cancel_requested_at: null,
+      stuck_since: null,
     });
   });
 

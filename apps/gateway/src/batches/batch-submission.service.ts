@@ -1,11 +1,11 @@
-import { MessagePublisher } from '@trawl/messaging';
-import { Inject, Injectable } from '@nestjs/common';
+import { MessagePublisher, MessageTooLargeError, PublishError } from '@trawl/messaging';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { TRAWL_CONFIG, type TrawlConfig } from '@trawl/config';
 import { createMessage, deterministicId } from '@trawl/contracts';
 import { currentTraceId, LOG, type Log } from '@trawl/telemetry';
 import { Database } from '../common/database';
-import { ApiError, badRequest } from '../http/api-error';
+import { ApiError, badRequest, RETRY_AFTER_SECONDS } from '../http/api-error';
 import { normaliseDomainList } from './domain-list';
 import { type NormalisedRequest, requestHash } from './request-hash';
 
@@ -55,19 +55,35 @@ const INSERT_SUBMISSION = `
   returning batch_id`;
 
 /**
- * Accepts batches: validates and normalises, publishes `batch.requested` and answers only once
- * Kafka acknowledged it. With an Idempotency-Key the submission row claims the key first:
- * 'submitting' until the ack, 'accepted' after, deleted if the publish failed; a retry with the
- * same key finds it (and re-publishes the same event if a crash left it 'submitting').
+ * Accepts batches: validates and normalises, publishes `batch.requested` and answers 202 only once
+ * Kafka acknowledged it. A publish that ends any other way than an ack or a definite refusal (a
+ * timeout above all: kafkajs goes on sending) leaves the outcome unknown, never "nothing was
+ * published": the answer is a 503 naming the batch id, and nothing is undone.
+ *
+ * With an Idempotency-Key the submission row claims the key first. Its states:
+ * - 'submitting': claimed, and not known to be in the log (publish under way, timed out, or the
+ *   gateway died meanwhile). A retry with the same key and request re-publishes the same event
+ *   (same event id, same batch id: consumers drop the duplicate), then marks it accepted.
+ * - 'accepted': Kafka acknowledged it (in the request, in a retry, or late, after a 503); GET
+ *   answers "pending" from it until the projection has the batch.
+ * - deleted: only on a definite refusal (MessageTooLargeError: nothing of it was sent).
+ * Without a key nothing is written before the ack; a late ack writes the 'accepted' row then.
  */
 @Injectable()
-export class BatchSubmissionService {
+export class BatchSubmissionService implements OnModuleDestroy {
+  /** Set at shutdown: a late ack no longer writes (it would reopen the database pool). */
+  private closing = false;
+
   constructor(
     private readonly database: Database,
     private readonly publisher: MessagePublisher,
     @Inject(TRAWL_CONFIG) private readonly config: TrawlConfig,
     @Inject(LOG) private readonly log: Log,
   ) {}
+
+  onModuleDestroy(): void {
+    this.closing = true;
+  }
 
   async submit(tenant: string, input: SubmitInput, idempotencyKeyHeader: string | undefined): Promise<AcceptedBatch> {
     const idempotencyKey = this.checkIdempotencyKey(idempotencyKeyHeader);
@@ -82,7 +98,7 @@ export class BatchSubmissionService {
       createdAt: new Date(),
     };
     if (idempotencyKey === null) return this.publishUnkeyed(submission);
-    // Twice at most: if the request that holds the key fails and removes its row, this one proceeds.
+    // Twice at most: if the request that holds the key is refused and removes its row, this one proceeds.
     for (let attempt = 1; ; attempt += 1) {
       if (await this.insert(submission, 'submitting')) return this.publishNew(submission);
       const existing = idempotencyKey === null ? undefined : await this.findByKey(tenant, idempotencyKey);
@@ -153,17 +169,7 @@ export class BatchSubmissionService {
   }
 
   private async publishNew(submission: Submission): Promise<AcceptedBatch> {
-    try {
-      await this.publisher.publish([this.requestedEvent(submission)]);
-    } catch (error) {
-      // Nothing half-created: without the row, GET says 404 and a retry starts afresh.
-      await this.database
-        .execute(`delete from batch_submissions where batch_id = $1 and state = 'submitting'`, [submission.batchId])
-        .catch((cleanupError: unknown) =>
-          this.log.error({ err: cleanupError, batch_id: submission.batchId }, 'could not remove a failed submission'),
-        );
-      throw error;
-    }
+    await this.publishRequested(submission);
     await this.markAccepted(submission);
     return this.accepted(submission, false);
   }
@@ -174,7 +180,7 @@ export class BatchSubmissionService {
    * write fails the batch still exists in the log and the projection shows it shortly.
    */
   private async publishUnkeyed(submission: Submission): Promise<AcceptedBatch> {
-    await this.publisher.publish([this.requestedEvent(submission)]);
+    await this.publishRequested(submission);
     await this.insert(submission, 'accepted').catch((error: unknown) =>
       this.log.error(
         { err: error, batch_id: submission.batchId },
@@ -199,19 +205,104 @@ export class BatchSubmissionService {
       createdAt: existing.created_at,
     };
     if (existing.state === 'submitting') {
-      // The first request crashed or is still waiting for Kafka. Publishing the same event (same id)
-      // again is harmless: consumers drop the duplicate.
-      await this.publisher.publish([this.requestedEvent(original)]);
+      // The first request's outcome is unknown: it timed out, crashed, or still waits for Kafka.
+      // Publishing the same event (same id, same batch id) again is harmless: consumers drop the
+      // duplicate by event id.
+      await this.publishRequested(original);
       await this.markAccepted(original);
     }
     return this.accepted(original, true);
+  }
+
+  /**
+   * Publishes the submission's batch.requested. A definite refusal (too large: nothing was sent)
+   * removes the claimed row and answers 413. Anything else leaves the outcome unknown: the row
+   * stays, a late ack marks it accepted, and the answer is a 503 that says so.
+   */
+  private async publishRequested(submission: Submission): Promise<void> {
+    try {
+      await this.publisher.publish([this.requestedEvent(submission)]);
+    } catch (error) {
+      if (error instanceof MessageTooLargeError) {
+        await this.removeClaim(submission);
+        throw new ApiError(
+          413,
+          `the batch is too large for the event log (${error.message}); send fewer domains or less metadata`,
+        );
+      }
+      this.log.warn(
+        {
+          err: error,
+          batch_id: submission.batchId,
+          tenant: submission.tenant,
+          keyed: submission.idempotencyKey !== null,
+        },
+        'Kafka did not confirm batch.requested: outcome unknown, answered 503',
+      );
+      this.acceptWhenAcknowledged(submission, error);
+      throw this.outcomeUnknown(submission);
+    }
+  }
+
+  /** Nothing of it reached the log: without the row, GET says 404 and a retry with the key starts afresh. */
+  private async removeClaim(submission: Submission): Promise<void> {
+    if (submission.idempotencyKey === null) return;
+    await this.database
+      .execute(`delete from batch_submissions where batch_id = $1 and state = 'submitting'`, [submission.batchId])
+      .catch((cleanupError: unknown) =>
+        this.log.error({ err: cleanupError, batch_id: submission.batchId }, 'could not remove a refused submission'),
+      );
+  }
+
+  /**
+   * A timed-out send goes on: if Kafka acknowledges it after all, the batch exists, so record it as
+   * accepted (GET answers pending, a retry with the key replays it without publishing again).
+   * If the send fails in the end the outcome stays unknown (it may have been appended before an
+   * error): the row stays 'submitting' for a retry with the key.
+   */
+  private acceptWhenAcknowledged(submission: Submission, error: unknown): void {
+    const lateOutcome = error instanceof PublishError ? error.lateOutcome : undefined;
+    if (lateOutcome === undefined) return;
+    const context = { batch_id: submission.batchId, tenant: submission.tenant };
+    lateOutcome
+      .then(
+        async () => {
+          if (this.closing) return;
+          await this.markAccepted(submission);
+          this.log.info(context, 'Kafka acknowledged batch.requested after the 503; the batch is accepted');
+        },
+        (sendError: unknown) =>
+          this.log.warn({ ...context, err: sendError }, 'batch.requested failed after its timeout; outcome unknown'),
+      )
+      .catch((writeError: unknown) =>
+        this.log.error(
+          { ...context, err: writeError },
+          'batch acknowledged late but its submission row was not written',
+        ),
+      );
+  }
+
+  /** The 503 of an unknown outcome: names the batch, and says how to go on with or without a key. */
+  private outcomeUnknown(submission: Submission): ApiError {
+    const { batchId } = submission;
+    const next =
+      submission.idempotencyKey === null
+        ? 'without an Idempotency-Key a retry may create a second batch: GET the batch by its id to see whether ' +
+          'it exists, and send an Idempotency-Key to retry safely'
+        : `retry with the same Idempotency-Key and the same request: it resolves to batch ${batchId}, never to a ` +
+          'second batch';
+    return new ApiError(
+      503,
+      `Kafka did not confirm batch ${batchId} in time: the outcome is unknown (the batch may or may not exist); ${next}`,
+      { details: [{ batch_id: batchId, outcome: 'unknown' }], headers: { 'Retry-After': RETRY_AFTER_SECONDS } },
+    );
   }
 
   private async markAccepted(submission: Submission): Promise<void> {
     const updated = await this.database.execute(`update batch_submissions set state = 'accepted' where batch_id = $1`, [
       submission.batchId,
     ]);
-    // A concurrent first request whose publish failed may have removed the row meanwhile.
+    // No row: a late ack of a request without a key, or a concurrent request's refusal removed it.
     if (updated === 0) await this.insert(submission, 'accepted');
   }
 

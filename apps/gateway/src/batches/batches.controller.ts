@@ -53,7 +53,9 @@ export class BatchesController {
     summary: 'Submit a batch of domains',
     description:
       'Answers 202 once the request is durably in the event log. With an Idempotency-Key, repeating the same ' +
-      'request returns the same batch (header Idempotent-Replayed: true); the same key with other parameters is a 422.',
+      'request returns the same batch (header Idempotent-Replayed: true); the same key with other parameters is a 422. ' +
+      'A 503 whose details say outcome "unknown" names the batch: Kafka did not confirm it in time and it may exist; ' +
+      'retrying with the same Idempotency-Key resolves to that batch, never to a second one.',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'At most 200 characters, unique per request' })
   @ApiAcceptedResponse({ type: BatchAcceptedDto, description: 'Accepted; Location is the status URL' })

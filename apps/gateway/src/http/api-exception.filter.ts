@@ -46,10 +46,14 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const context = { method: request.method, path: request.path, tenant: request.tenant };
     const retryLater = { 'Retry-After': RETRY_AFTER_SECONDS };
     if (exception instanceof PublishError) {
-      this.log.warn({ ...context, err: exception }, 'event log unavailable; answered 503');
+      this.log.warn({ ...context, err: exception }, 'event log did not confirm; answered 503');
+      // A publish that did not confirm may still land: never say that nothing happened.
       return {
         status: 503,
-        body: errorBody(503, 'the event log (Kafka) did not acknowledge the request; nothing was created, try again'),
+        body: errorBody(
+          503,
+          'the event log (Kafka) did not confirm the request in time: it may or may not have taken effect; try again',
+        ),
         headers: retryLater,
       };
     }

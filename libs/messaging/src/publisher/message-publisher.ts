@@ -12,9 +12,17 @@ interface TopicRecord {
 }
 
 export class PublishError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
+  /**
+   * Set on a timeout, when the send goes on without its caller: resolves if Kafka acknowledged
+   * every message after all, rejects with the send's error if it did not. Until it settles, the
+   * outcome is unknown: the messages may or may not be in the log.
+   */
+  readonly lateOutcome: Promise<void> | undefined;
+
+  constructor(message: string, options?: ErrorOptions & { lateOutcome?: Promise<void> }) {
     super(message, options);
     this.name = 'PublishError';
+    this.lateOutcome = options?.lateOutcome;
   }
 }
 
@@ -76,9 +84,10 @@ export class MessagePublisher {
 
   /**
    * Resolves once Kafka acknowledged every message; rejects with PublishError if it did not within
-   * the timeout. Messages of one call stay in order; concurrent calls share requests (SendQueue).
-   * A message over the size limit rejects with MessageTooLargeError (not retryable) and nothing
-   * of the call is sent.
+   * the timeout. A timeout stops the waiting, not the send: the messages may still reach the log
+   * (PublishError.lateOutcome says when that is known). Messages of one call stay in order;
+   * concurrent calls share requests (SendQueue). A message over the size limit rejects with
+   * MessageTooLargeError (not retryable) and nothing of the call is sent.
    */
   async publish(messages: AnyMessage[], options: { timeoutMs?: number } = {}): Promise<void> {
     if (messages.length === 0) return;
@@ -105,12 +114,13 @@ export class MessagePublisher {
       }
     }
     let timer: NodeJS.Timeout | undefined;
+    const sent = this.queue.enqueue(records);
     try {
       await Promise.race([
-        this.queue.enqueue(records),
+        sent,
         new Promise<never>((_, reject) => {
           timer = setTimeout(
-            () => reject(new PublishError(`Kafka did not acknowledge within ${timeoutMs} ms`)),
+            () => reject(new PublishError(`Kafka did not acknowledge within ${timeoutMs} ms`, { lateOutcome: sent })),
             timeoutMs,
           );
         }),
