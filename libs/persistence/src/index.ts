@@ -9,3 +9,4 @@ export * from './queries/processed-events';
 export * from './queries/api-keys';
 export * from './retention/retention.queries';
 export * from './retention/retention.job';
+export * from './periodic-run';

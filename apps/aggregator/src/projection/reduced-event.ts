@@ -1,6 +1,21 @@
-import { type BatchEvent, succeededPageCount, wellFormedText } from '@trawl/contracts';
+import {
+  type BatchEvent,
+  type PageResult,
+  type PagesTruncation,
+  succeededPageCount,
+  wellFormedText,
+} from '@trawl/contracts';
 
 const REASON_CHARS = 500;
+
+/** The truncation mark of an attempt whose pages are all left out (counts stay exact). */
+function allPagesOmitted(data: { pages: PageResult[]; truncated?: PagesTruncation }): PagesTruncation {
+  return {
+    pages_omitted: data.pages.length + (data.truncated?.pages_omitted ?? 0),
+    succeeded_pages_omitted: succeededPageCount(data),
+    fields_trimmed: true,
+  };
+}
 
 /**
  * What the projection keeps of an event it could not store as it is: everything the lifecycle
@@ -20,11 +35,7 @@ export function reducedEvent(event: BatchEvent, reason: string): BatchEvent {
         data: {
           ...event.data,
           pages: [],
-          truncated: {
-            pages_omitted: event.data.pages.length + (event.data.truncated?.pages_omitted ?? 0),
-            succeeded_pages_omitted: succeededPageCount(event.data),
-            fields_trimmed: true,
-          },
+          truncated: allPagesOmitted(event.data),
           extraction: { emails: [], phones: [], socials: [], technologies: [], projection_error: note },
         } as typeof event.data,
       };
@@ -34,11 +45,7 @@ export function reducedEvent(event: BatchEvent, reason: string): BatchEvent {
         data: {
           ...event.data,
           pages: [],
-          truncated: {
-            pages_omitted: event.data.pages.length + (event.data.truncated?.pages_omitted ?? 0),
-            succeeded_pages_omitted: succeededPageCount(event.data),
-            fields_trimmed: true,
-          },
+          truncated: allPagesOmitted(event.data),
           error: { ...event.data.error, message: wellFormedText(`${event.data.error.message} (pages ${note})`, 2000) },
         },
       };

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type DataSource } from 'typeorm';
 import { TRAWL_CONFIG, type TrawlConfig } from '@trawl/config';
-import { DATA_SOURCE, ensureInitialized } from '@trawl/persistence';
+import { DATA_SOURCE, ensureInitialized, PeriodicRun } from '@trawl/persistence';
 import { LOG, type Log, stuckBatches } from '@trawl/telemetry';
 
 /**
@@ -24,26 +24,23 @@ const COUNT_STUCK = `select count(*)::int as n from batches where status in ('pe
  */
 @Injectable()
 export class StuckBatchWatcher implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly periodic: PeriodicRun;
 
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(TRAWL_CONFIG) private readonly config: TrawlConfig,
     @Inject(LOG) private readonly log: Log,
-  ) {}
+  ) {
+    const everyMs = Math.min(60_000, Math.max(500, Math.floor(config.TRAWL_STUCK_AFTER_MS / 4)));
+    this.periodic = new PeriodicRun(everyMs, () => this.check());
+  }
 
   onApplicationBootstrap(): void {
-    const everyMs = Math.min(60_000, Math.max(500, Math.floor(this.config.TRAWL_STUCK_AFTER_MS / 4)));
-    this.timer = setInterval(() => {
-      this.running ??= this.check().finally(() => (this.running = undefined));
-    }, everyMs);
-    this.timer.unref();
+    this.periodic.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.periodic.stop();
   }
 
   async check(): Promise<void> {

@@ -1,25 +1,25 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { TRAWL_CONFIG, type TrawlConfig } from '@trawl/config';
+import { PeriodicRun } from '@trawl/persistence';
 import { LOG, type Log } from '@trawl/telemetry';
 import { BatchFlowService } from './batch-flow.service';
 
 /** Durable timers: retries and attempt deadlines live in scheduler_domains.due_at, polled here. */
 @Injectable()
 export class TimerLoopService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly periodic: PeriodicRun;
   private healthy = true;
 
   constructor(
     private readonly flow: BatchFlowService,
-    @Inject(TRAWL_CONFIG) private readonly config: TrawlConfig,
+    @Inject(TRAWL_CONFIG) config: TrawlConfig,
     @Inject(LOG) private readonly log: Log,
-  ) {}
+  ) {
+    this.periodic = new PeriodicRun(config.SCHEDULER_TIMER_INTERVAL_MS, () => this.tick());
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.tick().finally(() => (this.running = undefined));
-    }, this.config.SCHEDULER_TIMER_INTERVAL_MS);
+    this.periodic.start();
   }
 
   get isHealthy(): boolean {
@@ -39,7 +39,6 @@ export class TimerLoopService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.periodic.stop();
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { type DataSource } from 'typeorm';
 import { TRAWL_CONFIG, type TrawlConfig } from '@trawl/config';
 import { LOG, type Log } from '@trawl/telemetry';
+import { PeriodicRun } from '../periodic-run';
 import { DATA_SOURCE, ensureInitialized } from '../persistence.module';
 
 /** One table a service prunes: rows older than `before` go. */
@@ -22,28 +23,23 @@ const MARGIN_MS = 24 * 3_600_000;
  */
 @Injectable()
 export class RetentionJob implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly periodic: PeriodicRun;
 
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(TRAWL_CONFIG) private readonly config: TrawlConfig,
     @Inject(LOG) private readonly log: Log,
     @Inject(RETENTION_TASKS) private readonly tasks: RetentionTask[],
-  ) {}
+  ) {
+    this.periodic = new PeriodicRun(config.TRAWL_PRUNE_EVERY_MS, () => this.prune());
+  }
 
   onApplicationBootstrap(): void {
-    const run = () => {
-      this.running ??= this.prune().finally(() => (this.running = undefined));
-    };
-    this.timer = setInterval(run, this.config.TRAWL_PRUNE_EVERY_MS);
-    this.timer.unref();
-    setImmediate(run);
+    this.periodic.start({ now: true });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.periodic.stop();
   }
 
   async prune(now = new Date()): Promise<void> {
