@@ -7,7 +7,7 @@ import { MessagePublisher, NonRetryableError } from '@trawl/messaging';
 import { DATA_SOURCE, ensureInitialized, markProcessed } from '@trawl/persistence';
 import { extractTraceContext, inSpan, injectTraceHeaders, LOG, type Log, TrawlAttribute } from '@trawl/telemetry';
 import { decide, type FlowDecision, type FlowInput, rowsFor } from './batch-flow.decider';
-import { type FlowSettings } from './batch-flow.state';
+import { type FlowSettings, newFlowBatch } from './batch-flow.state';
 import { BatchFlowStore } from './batch-flow.store';
 
 const CONSUMER = 'scheduler';
@@ -58,25 +58,7 @@ export class BatchFlowService {
   }
 
   private async store(store: BatchFlowStore, event: MessageOf<'batch.requested'>): Promise<void> {
-    const { data } = event;
-    await store.insert(
-      {
-        batchId: event.batch_id,
-        tenant: event.tenant,
-        total: data.domains.length,
-        maxConcurrent: data.max_concurrent_jobs,
-        maxPages: data.max_pages,
-        maxAttempts: this.maxAttempts,
-        nextOrdinal: 0,
-        inFlight: 0,
-        ended: 0,
-        started: false,
-        cancelRequested: false,
-        finished: false,
-      },
-      data.domains,
-      injectTraceHeaders(),
-    );
+    await store.insert(newFlowBatch(event, this.maxAttempts), event.data.domains, injectTraceHeaders());
   }
 
   /** Fires due retries and timeouts of one batch. */

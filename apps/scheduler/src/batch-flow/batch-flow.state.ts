@@ -1,4 +1,4 @@
-import { type DomainView, isTerminalDomainStatus } from '@trawl/contracts';
+import { type DomainView, isTerminalDomainStatus, type MessageOf } from '@trawl/contracts';
 
 /** The scheduler's durable view of one batch (table scheduler_batches). */
 export interface FlowBatch {
@@ -48,4 +48,23 @@ export interface FlowSettings {
 export function holdsSlot(domain: FlowDomain): boolean {
   const { status } = domain.view;
   return !isTerminalDomainStatus(status) && (status !== 'pending' || domain.dispatchedAttempt > 0);
+}
+
+/** A batch as the scheduler first stores it, from its batch.requested: nothing dispatched yet. */
+export function newFlowBatch(event: MessageOf<'batch.requested'>, maxAttempts: number): FlowBatch {
+  const { data } = event;
+  return {
+    batchId: event.batch_id,
+    tenant: event.tenant,
+    total: data.domains.length,
+    maxConcurrent: data.max_concurrent_jobs,
+    maxPages: data.max_pages,
+    maxAttempts,
+    nextOrdinal: 0,
+    inFlight: 0,
+    ended: 0,
+    started: false,
+    cancelRequested: false,
+    finished: false,
+  };
 }

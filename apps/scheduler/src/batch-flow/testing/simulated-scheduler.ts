@@ -9,7 +9,7 @@ import {
   type MessageOf,
 } from '@trawl/contracts';
 import { decide, type DomainSelection, type FlowDecision, type FlowInput, rowsFor } from '../batch-flow.decider';
-import { type FlowBatch, type FlowDomain, type FlowSettings } from '../batch-flow.state';
+import { type FlowBatch, type FlowDomain, type FlowSettings, newFlowBatch } from '../batch-flow.state';
 
 /** How sending and storing a decision can go wrong in BatchFlowService.commit. */
 export type Failure =
@@ -214,24 +214,10 @@ export class SimulatedScheduler {
 
   /** BatchFlowService.store: the batch and its domains, all pending (stored with the decision's transaction). */
   private stored(event: MessageOf<'batch.requested'>): { batch: FlowBatch; domains: Map<number, FlowDomain> } {
-    const { data } = event;
     return {
-      batch: {
-        batchId: event.batch_id,
-        tenant: event.tenant,
-        total: data.domains.length,
-        maxConcurrent: data.max_concurrent_jobs,
-        maxPages: data.max_pages,
-        maxAttempts: this.maxAttempts,
-        nextOrdinal: 0,
-        inFlight: 0,
-        ended: 0,
-        started: false,
-        cancelRequested: false,
-        finished: false,
-      },
+      batch: newFlowBatch(event, this.maxAttempts),
       domains: new Map(
-        data.domains.map((domain, ordinal) => [
+        event.data.domains.map((domain, ordinal) => [
           ordinal,
           { ordinal, domain, view: initialDomainView, dispatchedAttempt: 0, dueAt: null },
         ]),
