@@ -10,6 +10,7 @@ import { InitialSchema1763880000000 } from './migrations/1763880000000-initial-s
 import { PagesH21764590000000 } from './migrations/1764590000000-pages-h2';
 import { BatchesStuckSince1764600000000 } from './migrations/1764600000000-batches-stuck-since';
 import { RetentionIndexes1764610000000 } from './migrations/1764610000000-retention-indexes';
+import { DeliveryCounts1764620000000 } from './migrations/1764620000000-delivery-counts';
 
 export const entities = [BatchEntity, BatchDomainEntity, PageEntity, ApiKeyEntity, BatchSubmissionEntity];
 export const migrations = [
@@ -17,6 +18,7 @@ export const migrations = [
   PagesH21764590000000,
   BatchesStuckSince1764600000000,
   RetentionIndexes1764610000000,
+  DeliveryCounts1764620000000,
 ];
 
 /** One DataSource definition for the services, the CLI and the tests. Never `synchronize`. */

@@ -124,6 +124,10 @@ describe('TypeORM migrations on a real PostgreSQL', () => {
         `select count(*)::int as n from information_schema.columns where table_name = $1 and column_name = $2`,
         [table, name],
       );
+    expect(await column('batch_domains', 'deliveries')).toEqual([{ n: 1 }]);
+    await dataSource.undoLastMigration({ transaction: 'all' }); // the delivery counts
+    expect(await column('batch_domains', 'deliveries')).toEqual([{ n: 0 }]);
+    expect(await column('scheduler_domains', 'deliveries')).toEqual([{ n: 0 }]);
     await dataSource.undoLastMigration({ transaction: 'all' }); // the retention indexes
     expect(await column('batches', 'stuck_since')).toEqual([{ n: 1 }]);
     await dataSource.undoLastMigration({ transaction: 'all' });

@@ -52,3 +52,9 @@ export const stuckBatches = new Gauge({
   help: 'Unfinished batches without progress for TRAWL_STUCK_AFTER_MS, at the last check',
   registers: [metricsRegistry],
 });
+
+export const expiredCommands = new Counter({
+  name: 'trawl_expired_commands_total',
+  help: 'Scrape commands delivered after the scheduler stopped waiting for their attempt, dropped without a crawl',
+  registers: [metricsRegistry],
+});

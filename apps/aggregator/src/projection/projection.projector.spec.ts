@@ -15,6 +15,7 @@ function newBatch(total: number): BatchProjection {
     cancelled: 0,
     pagesScraped: 0,
     maxAttempts: null,
+    maxDeliveries: null,
     startTime: null,
     endTime: null,
     cancelRequestedAt: null,
@@ -122,7 +123,7 @@ describe('the projection', () => {
       [],
       event('batch.started', { started_at: t(1), max_attempts: 1 }, t(1)),
     ).batch;
-    const queuedView = { status: 'queued' as const, attempt: 1, awaitingRetry: false, lastError: null };
+    const queuedView = { status: 'queued' as const, attempt: 1, awaitingRetry: false, lastError: null, deliveries: 0 };
     const result = projectEvent(
       started,
       [domain('a.com', queuedView)],

@@ -3,6 +3,7 @@ import {
   type BatchEvent,
   type BatchStatus,
   batchStatusFor,
+  DEFAULT_MAX_DELIVERIES,
   type DomainExtraction,
   type DomainView,
   evolveDomain,
@@ -40,6 +41,7 @@ export interface BatchProjection {
   cancelled: number;
   pagesScraped: number;
   maxAttempts: number | null;
+  maxDeliveries: number | null;
   startTime: string | null;
   endTime: string | null;
   cancelRequestedAt: string | null;
@@ -65,6 +67,7 @@ export function projectEvent(
     case 'batch.started':
       next.startTime ??= event.data.started_at;
       next.maxAttempts = event.data.max_attempts;
+      next.maxDeliveries = event.data.max_deliveries ?? DEFAULT_MAX_DELIVERIES;
       break;
     case 'batch.cancel-requested':
       next.cancelRequestedAt ??= event.data.requested_at;
@@ -78,6 +81,7 @@ export function projectEvent(
   }
   const context: BatchContext = {
     maxAttempts: next.maxAttempts ?? 1,
+    maxDeliveries: next.maxDeliveries ?? DEFAULT_MAX_DELIVERIES,
     cancelRequested: next.cancelRequestedAt !== null,
   };
   const changes: DomainChange[] = [];

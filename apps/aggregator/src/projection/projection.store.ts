@@ -10,6 +10,7 @@ interface BatchRow {
   cancelled_domains: number;
   pages_scraped: number;
   max_attempts: number | null;
+  max_deliveries: number | null;
   start_time: Date | null;
   end_time: Date | null;
   cancel_requested_at: Date | null;
@@ -22,6 +23,7 @@ interface DomainRow {
   status: DomainStatus;
   attempt: number;
   awaiting_retry: boolean;
+  deliveries: number;
   error_class: string | null;
   error_message: string | null;
   error_retryable: boolean | null;
@@ -74,6 +76,7 @@ export class ProjectionStore {
       cancelled: row.cancelled_domains,
       pagesScraped: row.pages_scraped,
       maxAttempts: row.max_attempts,
+      maxDeliveries: row.max_deliveries,
       startTime: iso(row.start_time),
       endTime: iso(row.end_time),
       cancelRequestedAt: iso(row.cancel_requested_at),
@@ -92,7 +95,8 @@ export class ProjectionStore {
 
   private async selectDomains(where: string, params: unknown[]): Promise<DomainProjection[]> {
     const rows: DomainRow[] = await this.em.query(
-      `select domain, status, attempt, awaiting_retry, error_class, error_message, error_retryable, started_at, finished_at
+      `select domain, status, attempt, awaiting_retry, deliveries, error_class, error_message, error_retryable,
+         started_at, finished_at
        from batch_domains where ${where}`,
       params,
     );
@@ -102,6 +106,7 @@ export class ProjectionStore {
         status: row.status,
         attempt: row.attempt,
         awaitingRetry: row.awaiting_retry,
+        deliveries: row.deliveries,
         lastError: row.error_class
           ? ({
               class: row.error_class,
@@ -118,8 +123,8 @@ export class ProjectionStore {
   async saveBatch(batchId: string, batch: BatchProjection): Promise<void> {
     await this.em.query(
       `update batches set status = $2, succeeded_domains = $3, failed_domains = $4, cancelled_domains = $5,
-         pages_scraped = $6, max_attempts = $7, start_time = $8, end_time = $9, cancel_requested_at = $10,
-         error = $11, updated_at = $12, stuck_since = null where id = $1`,
+         pages_scraped = $6, max_attempts = $7, max_deliveries = $8, start_time = $9, end_time = $10,
+         cancel_requested_at = $11, error = $12, updated_at = $13, stuck_since = null where id = $1`,
       [
         batchId,
         batch.status,
@@ -128,6 +133,7 @@ export class ProjectionStore {
         batch.cancelled,
         batch.pagesScraped,
         batch.maxAttempts,
+        batch.maxDeliveries,
         batch.startTime,
         batch.endTime,
         batch.cancelRequestedAt,
@@ -141,11 +147,12 @@ export class ProjectionStore {
     if (changes.length === 0) return;
     await this.em.query(
       `update batch_domains d set status = u.status, attempt = u.attempt, awaiting_retry = u.awaiting_retry,
-         error_class = u.error_class, error_message = u.error_message, error_retryable = u.error_retryable,
-         started_at = u.started_at, finished_at = u.finished_at, updated_at = $2
-       from unnest($3::text[], $4::text[], $5::int[], $6::boolean[], $7::text[], $8::text[], $9::boolean[],
-                   $10::timestamptz[], $11::timestamptz[])
-         as u(domain, status, attempt, awaiting_retry, error_class, error_message, error_retryable, started_at, finished_at)
+         deliveries = u.deliveries, error_class = u.error_class, error_message = u.error_message,
+         error_retryable = u.error_retryable, started_at = u.started_at, finished_at = u.finished_at, updated_at = $2
+       from unnest($3::text[], $4::text[], $5::int[], $6::boolean[], $7::int[], $8::text[], $9::text[], $10::boolean[],
+                   $11::timestamptz[], $12::timestamptz[])
+         as u(domain, status, attempt, awaiting_retry, deliveries, error_class, error_message, error_retryable,
+              started_at, finished_at)
        where d.batch_id = $1 and d.domain = u.domain`,
       [
         batchId,
@@ -154,6 +161,7 @@ export class ProjectionStore {
         changes.map((c) => c.view.status),
         changes.map((c) => c.view.attempt),
         changes.map((c) => c.view.awaitingRetry),
+        changes.map((c) => c.view.deliveries),
         changes.map((c) => c.view.lastError?.class ?? null),
         changes.map((c) => c.view.lastError?.message ?? null),
         changes.map((c) => c.view.lastError?.retryable ?? null),

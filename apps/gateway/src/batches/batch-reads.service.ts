@@ -30,7 +30,7 @@ const BATCH_COLUMNS = `b.id, b.status, b.total_domains, b.succeeded_domains, b.f
   b.pages_scraped, b.max_pages, b.max_concurrent_jobs, b.metadata, b.trace_id, b.error, b.created_at, b.updated_at,
   b.start_time, b.end_time, b.cancel_requested_at, b.stuck_since`;
 
-const DOMAIN_COLUMNS = `d.domain, d.ordinal, d.status, d.attempt, d.pages_scraped, d.started_at, d.finished_at,
+const DOMAIN_COLUMNS = `d.domain, d.ordinal, d.status, d.attempt, d.deliveries, d.pages_scraped, d.started_at, d.finished_at,
   d.error_class, d.error_message, d.error_retryable`;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -86,6 +86,7 @@ describe('batch views', () => {
       ordinal: 0,
       status: 'failed' as const,
       attempt: 3,
+      deliveries: 1,
       pages_scraped: 0,
       started_at: null,
       finished_at: null,

@@ -45,6 +45,7 @@ export interface DomainRow {
   ordinal: number;
   status: DomainStatus;
   attempt: number;
+  deliveries: number;
   pages_scraped: number;
   started_at: Date | null;
   finished_at: Date | null;
@@ -151,6 +152,7 @@ export function domainSummary(row: DomainRow): DomainSummaryDto {
     domain: row.domain,
     status: row.status,
     attempts: row.attempt,
+    deliveries: row.deliveries,
     pages_scraped: row.pages_scraped,
     started_at: iso(row.started_at),
     finished_at: iso(row.finished_at),

@@ -26,6 +26,7 @@ class World {
       maxConcurrent,
       maxPages: 5,
       maxAttempts,
+      maxDeliveries: 3,
       nextOrdinal: 0,
       inFlight: 0,
       started: false,
@@ -198,6 +199,41 @@ describe('the batch flow', () => {
     });
   });
 
+  describe('when a command is taken again and again without a result', () => {
+    const started = (domain: string, attempt: number): BatchEvent =>
+      createMessage({
+        type: 'domain.started',
+        tenant: 't',
+        batchId,
+        data: { domain, attempt, dispatch_id: 'x', started_at: t0.toISOString(), scraper_id: 's' },
+      });
+
+    it('gives every delivery a fresh deadline', () => {
+      const world = new World(['a.com'], 1);
+      world.readBack(world.start());
+      world.read(started('a.com', 1), at(10_000));
+      world.read(started('a.com', 1), at(20_000));
+      expect(world.domain('a.com')).toMatchObject({ view: { status: 'running', deliveries: 2 }, dueAt: at(80_000) });
+    });
+
+    it('fails the domain as a poison command past max deliveries, frees its slot and moves on', () => {
+      const world = new World(['a.com', 'b.com'], 1);
+      world.readBack(world.start());
+      for (let delivery = 1; delivery <= 4; delivery += 1) world.read(started('a.com', 1), at(delivery * 1_000));
+      expect(world.domain('a.com')).toMatchObject({
+        view: { status: 'failed', lastError: { class: 'poison_command', retryable: false } },
+        dueAt: null,
+      });
+      expect(world.sent.commands).toEqual(['domain.scrape a.com#1', 'domain.scrape b.com#1']);
+    });
+
+    it('says in each command when the scheduler stops waiting for it', () => {
+      const world = new World(['a.com'], 1);
+      const command = world.start().commands[0]!;
+      expect(command.data).toMatchObject({ dispatched_at: t0.toISOString(), expires_at: at(60_000).toISOString() });
+    });
+  });
+
   describe('when the batch is cancelled', () => {
     it('dispatches nothing more, cancels the pending domains and ends when the running ones finish', () => {
       const world = new World(['a.com', 'b.com', 'c.com'], 1);
@@ -265,7 +301,13 @@ describe('the batch flow', () => {
     it('sends the command when the timer fires on a row stored behind the log (before this rule existed)', () => {
       const world = new World(['a.com'], 1);
       world.readBack(world.start());
-      const queuedTwice = { status: 'queued', attempt: 2, awaitingRetry: false, lastError: null } as const;
+      const queuedTwice = {
+        status: 'queued',
+        attempt: 2,
+        awaitingRetry: false,
+        lastError: null,
+        deliveries: 0,
+      } as const;
       world.domains.set(0, { ...world.domain('a.com'), view: queuedTwice, dispatchedAttempt: 1, dueAt: at(1_000) });
       const tick = world.tick(at(1_000));
       expect(tick.commands.map(label)).toEqual(['domain.scrape a.com#2']);

@@ -109,7 +109,11 @@ class BatchFlow {
         batchId: this.batch.batchId,
         id: deterministicId(this.batch.batchId, 'started'),
         time: this.now,
-        data: { started_at: this.now.toISOString(), max_attempts: this.batch.maxAttempts },
+        data: {
+          started_at: this.now.toISOString(),
+          max_attempts: this.batch.maxAttempts,
+          max_deliveries: this.batch.maxDeliveries,
+        },
       }),
     );
     this.release();
@@ -171,6 +175,7 @@ class BatchFlow {
     const before = domain.view;
     const after = evolveDomain(before, event, {
       maxAttempts: this.batch.maxAttempts,
+      maxDeliveries: this.batch.maxDeliveries,
       cancelRequested: this.batch.cancelRequested,
     });
     if (after === before) return;
@@ -240,7 +245,8 @@ class BatchFlow {
   /** The command for one attempt, recorded as dispatched, with the attempt's deadline. */
   private sendScrape(domain: FlowDomain, attempt: number): void {
     const { batchId, tenant } = this.batch;
-    this.update(domain, { dispatchedAttempt: attempt, dueAt: this.later(this.settings.attemptTimeoutMs) });
+    const dueAt = this.later(this.settings.attemptTimeoutMs);
+    this.update(domain, { dispatchedAttempt: attempt, dueAt });
     this.commands.push(
       createMessage({
         type: 'domain.scrape',
@@ -254,6 +260,7 @@ class BatchFlow {
           dispatch_id: dispatchId(batchId, domain.domain, attempt),
           max_pages: this.batch.maxPages,
           dispatched_at: this.now.toISOString(),
+          expires_at: dueAt.toISOString(),
         },
       }),
     );

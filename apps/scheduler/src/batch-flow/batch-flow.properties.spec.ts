@@ -12,6 +12,7 @@ import { type Failure, foldLog, type ScraperReport, SimulatedScheduler } from '.
 
 /**
  * Random histories of one batch: results for current and stale attempts, redelivered events,
+ * commands taken again and again (each domain.started is a delivery; too many make a poison command),
  * timers, decisions that fail after sending some of their messages, restarts and cancels, with
  * the scheduler's rules checked after every step. The seed is fixed so every run checks the same
  * histories; TRAWL_PROPERTY_SEED=<n> explores others.
@@ -38,6 +39,7 @@ interface Scenario {
   domains: number;
   maxConcurrent: number;
   maxAttempts: number;
+  maxDeliveries: number;
   jitter: number;
   steps: Step[];
   /** How scrapers answer, in turn, once the history is over: until the batch ends. */
@@ -89,6 +91,7 @@ const scenario: fc.Arbitrary<Scenario> = fc.record({
   domains: fc.integer({ min: 1, max: 6 }),
   maxConcurrent: fc.integer({ min: 1, max: 3 }),
   maxAttempts: fc.integer({ min: 1, max: 4 }),
+  maxDeliveries: fc.integer({ min: 1, max: 3 }),
   jitter: fc.double({ min: 0, max: 1, noNaN: true }),
   steps: fc.array(step, { minLength: 10, maxLength: 80, size: 'max' }),
   finalReports: fc.array(fc.constantFrom<FinalReport>('scraped', 'retryable', 'fatal', 'nothing'), {
@@ -105,7 +108,7 @@ function start(s: Scenario): { sim: SimulatedScheduler; names: string[] } {
     retryMaxMs: 8_000,
     random: () => s.jitter,
   };
-  const sim = new SimulatedScheduler(settings, s.maxAttempts, t0);
+  const sim = new SimulatedScheduler(settings, { maxAttempts: s.maxAttempts, maxDeliveries: s.maxDeliveries }, t0);
   sim.log.push(
     createMessage({
       type: 'batch.requested',
@@ -163,6 +166,7 @@ const sameView = (a: DomainView, b: DomainView | undefined) =>
   a.status === b.status &&
   a.attempt === b.attempt &&
   a.awaitingRetry === b.awaitingRetry &&
+  a.deliveries === b.deliveries &&
   JSON.stringify(a.lastError) === JSON.stringify(b.lastError);
 
 const show = (view: DomainView | undefined) =>

@@ -7,7 +7,7 @@ import { MessagePublisher, NonRetryableError } from '@trawl/messaging';
 import { DATA_SOURCE, ensureInitialized, markProcessed } from '@trawl/persistence';
 import { extractTraceContext, inSpan, injectTraceHeaders, LOG, type Log, TrawlAttribute } from '@trawl/telemetry';
 import { decide, type FlowDecision, type FlowInput, rowsFor } from './batch-flow.decider';
-import { type FlowSettings, newFlowBatch } from './batch-flow.state';
+import { type AttemptPolicy, type FlowSettings, newFlowBatch } from './batch-flow.state';
 import { BatchFlowStore } from './batch-flow.store';
 
 const CONSUMER = 'scheduler';
@@ -23,7 +23,7 @@ const CONSUMER = 'scheduler';
 @Injectable()
 export class BatchFlowService {
   private readonly settings: FlowSettings;
-  private readonly maxAttempts: number;
+  private readonly policy: AttemptPolicy;
 
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
@@ -37,7 +37,7 @@ export class BatchFlowService {
       retryMaxMs: config.SCHEDULER_RETRY_MAX_MS,
       random: Math.random,
     };
-    this.maxAttempts = config.SCHEDULER_MAX_ATTEMPTS;
+    this.policy = { maxAttempts: config.SCHEDULER_MAX_ATTEMPTS, maxDeliveries: config.SCHEDULER_MAX_DELIVERIES };
   }
 
   async onEvent(event: BatchEvent): Promise<void> {
@@ -58,7 +58,7 @@ export class BatchFlowService {
   }
 
   private async store(store: BatchFlowStore, event: MessageOf<'batch.requested'>): Promise<void> {
-    await store.insert(newFlowBatch(event, this.maxAttempts), event.data.domains, injectTraceHeaders());
+    await store.insert(newFlowBatch(event, this.policy), event.data.domains, injectTraceHeaders());
   }
 
   /** Fires due retries and timeouts of one batch. */

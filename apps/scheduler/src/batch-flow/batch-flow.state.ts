@@ -8,6 +8,8 @@ export interface FlowBatch {
   maxConcurrent: number;
   maxPages: number;
   maxAttempts: number;
+  /** Deliveries of one attempt's command without a result before its domain fails as a poison command. */
+  maxDeliveries: number;
   /** Ordinals below this have been dispatched (or cancelled); the rest are pending, in order. */
   nextOrdinal: number;
   /** How many domains hold a slot (`holdsSlot`): the max_concurrent_jobs budget in use. */
@@ -50,8 +52,14 @@ export function holdsSlot(domain: FlowDomain): boolean {
   return !isTerminalDomainStatus(status) && (status !== 'pending' || domain.dispatchedAttempt > 0);
 }
 
+/** What the scheduler allows each domain of a new batch (configuration; batch.started logs it for the fold). */
+export interface AttemptPolicy {
+  maxAttempts: number;
+  maxDeliveries: number;
+}
+
 /** A batch as the scheduler first stores it, from its batch.requested: nothing dispatched yet. */
-export function newFlowBatch(event: MessageOf<'batch.requested'>, maxAttempts: number): FlowBatch {
+export function newFlowBatch(event: MessageOf<'batch.requested'>, policy: AttemptPolicy): FlowBatch {
   const { data } = event;
   return {
     batchId: event.batch_id,
@@ -59,7 +67,8 @@ export function newFlowBatch(event: MessageOf<'batch.requested'>, maxAttempts: n
     total: data.domains.length,
     maxConcurrent: data.max_concurrent_jobs,
     maxPages: data.max_pages,
-    maxAttempts,
+    maxAttempts: policy.maxAttempts,
+    maxDeliveries: policy.maxDeliveries,
     nextOrdinal: 0,
     inFlight: 0,
     ended: 0,

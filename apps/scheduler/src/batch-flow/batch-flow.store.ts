@@ -10,6 +10,7 @@ interface BatchRow {
   max_concurrent: number;
   max_pages: number;
   max_attempts: number;
+  max_deliveries: number;
   next_ordinal: number;
   in_flight: number;
   ended: number;
@@ -26,6 +27,7 @@ interface DomainRow {
   attempt: number;
   awaiting_retry: boolean;
   last_error: ScrapeError | null;
+  deliveries: number;
   dispatched_attempt: number;
   due_at: Date | null;
 }
@@ -35,13 +37,20 @@ export interface StoredBatch {
   traceHeaders: Record<string, string>;
 }
 
-const DOMAIN_COLUMNS = 'ordinal, domain, status, attempt, awaiting_retry, last_error, dispatched_attempt, due_at';
+const DOMAIN_COLUMNS =
+  'ordinal, domain, status, attempt, awaiting_retry, last_error, deliveries, dispatched_attempt, due_at';
 
 function domainFromRow(row: DomainRow): FlowDomain {
   return {
     ordinal: row.ordinal,
     domain: row.domain,
-    view: { status: row.status, attempt: row.attempt, awaitingRetry: row.awaiting_retry, lastError: row.last_error },
+    view: {
+      status: row.status,
+      attempt: row.attempt,
+      awaitingRetry: row.awaiting_retry,
+      lastError: row.last_error,
+      deliveries: row.deliveries,
+    },
     dispatchedAttempt: row.dispatched_attempt,
     dueAt: row.due_at,
   };
@@ -54,9 +63,19 @@ export class BatchFlowStore {
   /** Stores a new batch with its domains, all pending. False if it was stored before. */
   async insert(batch: FlowBatch, domains: string[], traceHeaders: Record<string, string>): Promise<boolean> {
     const inserted: unknown[] = await this.em.query(
-      `insert into scheduler_batches (batch_id, tenant, total, max_concurrent, max_pages, max_attempts, trace_headers)
-       values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing returning batch_id`,
-      [batch.batchId, batch.tenant, batch.total, batch.maxConcurrent, batch.maxPages, batch.maxAttempts, traceHeaders],
+      `insert into scheduler_batches (batch_id, tenant, total, max_concurrent, max_pages, max_attempts, max_deliveries,
+         trace_headers)
+       values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict do nothing returning batch_id`,
+      [
+        batch.batchId,
+        batch.tenant,
+        batch.total,
+        batch.maxConcurrent,
+        batch.maxPages,
+        batch.maxAttempts,
+        batch.maxDeliveries,
+        traceHeaders,
+      ],
     );
     if (inserted.length === 0) return false;
     await this.em.query(
@@ -82,6 +101,7 @@ export class BatchFlowStore {
         maxConcurrent: row.max_concurrent,
         maxPages: row.max_pages,
         maxAttempts: row.max_attempts,
+        maxDeliveries: row.max_deliveries,
         nextOrdinal: row.next_ordinal,
         inFlight: row.in_flight,
         ended: row.ended,
@@ -151,9 +171,11 @@ export class BatchFlowStore {
     if (domains.length === 0) return;
     await this.em.query(
       `update scheduler_domains d set status = u.status, attempt = u.attempt, awaiting_retry = u.awaiting_retry,
-         last_error = u.last_error, dispatched_attempt = u.dispatched_attempt, due_at = u.due_at
-       from unnest($2::int[], $3::text[], $4::int[], $5::boolean[], $6::jsonb[], $7::int[], $8::timestamptz[])
-         as u(ordinal, status, attempt, awaiting_retry, last_error, dispatched_attempt, due_at)
+         last_error = u.last_error, deliveries = u.deliveries, dispatched_attempt = u.dispatched_attempt,
+         due_at = u.due_at
+       from unnest($2::int[], $3::text[], $4::int[], $5::boolean[], $6::jsonb[], $7::int[], $8::int[],
+                   $9::timestamptz[])
+         as u(ordinal, status, attempt, awaiting_retry, last_error, deliveries, dispatched_attempt, due_at)
        where d.batch_id = $1 and d.ordinal = u.ordinal`,
       [
         batch.batchId,
@@ -162,6 +184,7 @@ export class BatchFlowStore {
         domains.map((d) => d.view.attempt),
         domains.map((d) => d.view.awaitingRetry),
         domains.map((d) => (d.view.lastError ? JSON.stringify(d.view.lastError) : null)),
+        domains.map((d) => d.view.deliveries),
         domains.map((d) => d.dispatchedAttempt),
         domains.map((d) => d.dueAt),
       ],

@@ -11,16 +11,19 @@ import {
 import { TRAWL_CONFIG, type TrawlConfig } from '@trawl/config';
 import { Consumes, type MessageHandlerProvider, MessagePublisher, MessageTooLargeError } from '@trawl/messaging';
 import { TRAWL_VERSION } from '@trawl/service';
-import { inSpan, LOG, type Log, TrawlAttribute } from '@trawl/telemetry';
+import { expiredCommands, inSpan, LOG, type Log, TrawlAttribute } from '@trawl/telemetry';
 import { DomainCrawlError, crawlDomain, type CrawlOptions, type HostResolver, ParsePool } from '../crawl';
 import { Slots } from '../slots';
+import { isExpired } from './command-expiry';
 import { fitPages } from './result-size';
 
 export const HOST_RESOLVER = Symbol('HOST_RESOLVER');
 
 /**
- * Crawls one domain per command and reports the attempt: domain.started, then domain.scraped or
- * domain.failed with the error's class and retry flag. The consumer heartbeats while a crawl
+ * Crawls one domain per command and reports the attempt: domain.started (each delivery: the
+ * folds count them, and end a domain whose command keeps failing its scraper as a poison
+ * command), then domain.scraped or domain.failed with the error's class and retry flag. A
+ * command delivered after its attempt expired is dropped. The consumer heartbeats while a crawl
  * runs, so a crawl longer than the session timeout causes no rebalance or redelivery.
  */
 @Injectable()
@@ -68,17 +71,33 @@ export class ScrapeDomainHandler implements MessageHandlerProvider, OnModuleDest
   async handle(message: AnyMessage): Promise<void> {
     if (message.type !== 'domain.scrape') return;
     await this.slots.run(() =>
-      inSpan(
-        'scrape domain',
-        {
-          attributes: {
-            [TrawlAttribute.batchId]: message.batch_id,
-            [TrawlAttribute.domain]: message.data.domain,
-            [TrawlAttribute.attempt]: message.data.attempt,
-          },
+      isExpired(message, new Date()) ? this.dropExpired(message) : this.scrapeInSpan(message),
+    );
+  }
+
+  private dropExpired(command: MessageOf<'domain.scrape'>): Promise<void> {
+    // Typically a command left uncommitted by a scraper that died or was evicted mid-crawl, or
+    // one that waited in a backlog: the scheduler has moved on, so the offset just moves on too.
+    expiredCommands.inc();
+    const { domain, attempt, expires_at: expiresAt } = command.data;
+    this.log.warn(
+      { batch_id: command.batch_id, domain, attempt, expires_at: expiresAt },
+      'scrape command expired before it was crawled; dropped',
+    );
+    return Promise.resolve();
+  }
+
+  private scrapeInSpan(message: MessageOf<'domain.scrape'>): Promise<void> {
+    return inSpan(
+      'scrape domain',
+      {
+        attributes: {
+          [TrawlAttribute.batchId]: message.batch_id,
+          [TrawlAttribute.domain]: message.data.domain,
+          [TrawlAttribute.attempt]: message.data.attempt,
         },
-        () => this.scrape(message),
-      ),
+      },
+      () => this.scrape(message),
     );
   }
 

@@ -8,5 +8,11 @@ export const domainScrapeV1 = z.object({
   dispatch_id: z.string().min(1),
   max_pages: z.number().int().min(1).max(1000),
   dispatched_at: isoTime,
+  /**
+   * When the scheduler stops waiting for this attempt (it then times it out, and retries or
+   * fails the domain): a command delivered later is stale and not crawled. Absent in commands
+   * logged before it existed.
+   */
+  expires_at: isoTime.optional(),
 });
 export type DomainScrapeV1 = z.infer<typeof domainScrapeV1>;

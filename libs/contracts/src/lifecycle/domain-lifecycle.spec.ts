@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { type BatchEvent } from '../message-map';
 import { batchStatusFor } from './batch-status';
-import { type BatchContext, type DomainView, evolveDomain, initialDomainView } from './domain-lifecycle';
+import {
+  type BatchContext,
+  type DomainView,
+  evolveDomain,
+  initialDomainView,
+  POISON_COMMAND_ERROR_CLASS,
+} from './domain-lifecycle';
 
 const batchId = '00000000-0000-4000-8000-000000000001';
 const now = '2026-11-23T10:00:00.000Z';
-const ctx: BatchContext = { maxAttempts: 3, cancelRequested: false };
+const ctx: BatchContext = { maxAttempts: 3, maxDeliveries: 3, cancelRequested: false };
 const ev = <T extends BatchEvent['type']>(type: T, data: Extract<BatchEvent, { type: T }>['data']): BatchEvent =>
   ({ id: randomUUID(), type, version: 1, time: now, tenant: 't', batch_id: batchId, data }) as BatchEvent;
 
@@ -58,7 +64,7 @@ describe('a domain through the batch-events log', () => {
     });
 
     it('fails for good when the batch is being cancelled', () => {
-      expect(fold([queued(1), failed(1, true)], { maxAttempts: 3, cancelRequested: true }).status).toBe('failed');
+      expect(fold([queued(1), failed(1, true)], { ...ctx, cancelRequested: true }).status).toBe('failed');
     });
   });
 
@@ -76,15 +82,45 @@ describe('a domain through the batch-events log', () => {
       expect(fold([queued(1), scraped(1), failed(1, false)]).status).toBe('succeeded');
     });
 
-    it('changes nothing on a duplicate', () => {
-      const once = fold([queued(1), started(1)]);
-      expect(evolveDomain(once, started(1), ctx)).toBe(once);
+    it('changes nothing on a start of an attempt that is no longer current', () => {
+      const view = fold([queued(1), failed(1, true), queued(2)]);
+      expect(evolveDomain(view, started(1), ctx)).toBe(view);
     });
 
     it('treats a timeout of the current attempt as a retryable failure', () => {
       const timedOut = ev('domain.timed-out', { domain: 'a.com', attempt: 1, dispatch_id: 'd1', deadline_at: now });
       expect(fold([queued(1), timedOut])).toMatchObject({ status: 'queued', awaitingRetry: true });
       expect(fold([queued(1), scraped(1), timedOut]).status).toBe('succeeded');
+    });
+  });
+
+  describe('when a command is taken again and again (each domain.started is one delivery)', () => {
+    it('counts the deliveries of the current attempt', () => {
+      expect(fold([queued(1), started(1), started(1)])).toMatchObject({ status: 'running', deliveries: 2 });
+    });
+
+    it('fails the domain as a poison command, not retryable, after max deliveries without a result', () => {
+      const view = fold([queued(1), started(1), started(1), started(1), started(1)]);
+      expect(view).toMatchObject({ status: 'failed', deliveries: 4, awaitingRetry: false });
+      expect(view.lastError).toEqual({
+        class: POISON_COMMAND_ERROR_CLASS,
+        message: 'attempt 1 was delivered 3 times without a result',
+        retryable: false,
+      });
+    });
+
+    it('lets the last allowed delivery finish', () => {
+      expect(fold([queued(1), started(1), started(1), started(1), scraped(1)]).status).toBe('succeeded');
+    });
+
+    it('counts afresh for each attempt', () => {
+      const view = fold([queued(1), started(1), started(1), started(1), failed(1, true), queued(2), started(2)]);
+      expect(view).toMatchObject({ status: 'running', attempt: 2, deliveries: 1 });
+    });
+
+    it('ignores a start after the domain ended', () => {
+      const view = fold([queued(1), started(1), scraped(1)]);
+      expect(evolveDomain(view, started(1), ctx)).toBe(view);
     });
   });
 

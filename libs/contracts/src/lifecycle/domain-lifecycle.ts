@@ -14,16 +14,33 @@ export interface DomainView {
   /** The last attempt failed in a retryable way and the next one has not been queued yet. */
   awaitingRetry: boolean;
   lastError: ScrapeError | null;
+  /**
+   * How many times a scraper took the current attempt's command (its domain.started events).
+   * Counted in the log, so a command that keeps killing or evicting its scraper is seen across
+   * restarts and rebalances, whichever scraper it lands on.
+   */
+  deliveries: number;
 }
 
 export interface BatchContext {
   maxAttempts: number;
+  /** Deliveries of one attempt's command without a result before the domain fails as a poison command. */
+  maxDeliveries: number;
   cancelRequested: boolean;
 }
 
-export const initialDomainView: DomainView = { status: 'pending', attempt: 0, awaitingRetry: false, lastError: null };
+export const initialDomainView: DomainView = {
+  status: 'pending',
+  attempt: 0,
+  awaitingRetry: false,
+  lastError: null,
+  deliveries: 0,
+};
 
 export const TIMEOUT_ERROR_CLASS = 'attempt_timeout';
+export const POISON_COMMAND_ERROR_CLASS = 'poison_command';
+/** For batches whose batch.started predates max_deliveries. */
+export const DEFAULT_MAX_DELIVERIES = 3;
 
 /** An attempt's result counts only while that very attempt is the one in flight. */
 function isCurrentAttempt(view: DomainView, attempt: number): boolean {
@@ -47,10 +64,23 @@ export function evolveDomain(view: DomainView, event: BatchEvent, context: Batch
   switch (event.type) {
     case 'domain.queued':
       if (isTerminalDomainStatus(view.status) || event.data.attempt <= view.attempt) return view;
-      return { ...view, status: 'queued', attempt: event.data.attempt, awaitingRetry: false };
-    case 'domain.started':
-      if (!isCurrentAttempt(view, event.data.attempt) || view.status !== 'queued') return view;
-      return { ...view, status: 'running' };
+      return { ...view, status: 'queued', attempt: event.data.attempt, awaitingRetry: false, deliveries: 0 };
+    case 'domain.started': {
+      if (!isCurrentAttempt(view, event.data.attempt)) return view;
+      const deliveries = view.deliveries + 1;
+      if (deliveries > context.maxDeliveries) {
+        // Taken again and again without a result: whatever the command does to its scraper
+        // (a crash, an eviction), crawling it once more would do it again.
+        const message = `attempt ${event.data.attempt} was delivered ${view.deliveries} times without a result`;
+        return {
+          ...view,
+          status: 'failed',
+          deliveries,
+          lastError: { class: POISON_COMMAND_ERROR_CLASS, message, retryable: false },
+        };
+      }
+      return { ...view, status: 'running', deliveries };
+    }
     case 'domain.scraped':
       if (!isCurrentAttempt(view, event.data.attempt)) return view;
       return { ...view, status: 'succeeded', lastError: null };

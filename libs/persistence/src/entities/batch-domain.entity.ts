@@ -10,6 +10,7 @@ export class BatchDomainEntity {
   @Column('text') status!: DomainStatus;
   @Column('integer') attempt!: number;
   @Column('boolean', { name: 'awaiting_retry' }) awaitingRetry!: boolean;
+  @Column('integer') deliveries!: number;
   @Column('integer', { name: 'pages_scraped' }) pagesScraped!: number;
   @Column('timestamptz', { name: 'started_at', nullable: true }) startedAt!: Date | null;
   @Column('timestamptz', { name: 'finished_at', nullable: true }) finishedAt!: Date | null;

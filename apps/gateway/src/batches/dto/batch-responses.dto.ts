@@ -83,6 +83,12 @@ export class DomainSummaryDto {
   @ApiProperty({ example: 'example.com' }) domain!: string;
   @ApiProperty({ enum: DOMAIN_STATUSES }) status!: DomainStatus;
   @ApiProperty({ description: 'Attempts made so far' }) attempts!: number;
+  @ApiProperty({
+    description:
+      'Times a scraper took the current attempt (redeliveries after a scraper died or was evicted included); ' +
+      'past the limit the domain fails with error class poison_command',
+  })
+  deliveries!: number;
   @ApiProperty() pages_scraped!: number;
   @timestamp('Start of the current or last attempt', true) started_at!: string | null;
   @timestamp('When the domain ended', true) finished_at!: string | null;

@@ -1,6 +1,7 @@
 import {
   type BatchEvent,
   createMessage,
+  DEFAULT_MAX_DELIVERIES,
   deterministicId,
   domainOf,
   type DomainView,
@@ -9,7 +10,13 @@ import {
   type MessageOf,
 } from '@trawl/contracts';
 import { decide, type DomainSelection, type FlowDecision, type FlowInput, rowsFor } from '../batch-flow.decider';
-import { type FlowBatch, type FlowDomain, type FlowSettings, newFlowBatch } from '../batch-flow.state';
+import {
+  type AttemptPolicy,
+  type FlowBatch,
+  type FlowDomain,
+  type FlowSettings,
+  newFlowBatch,
+} from '../batch-flow.state';
 
 /** How sending and storing a decision can go wrong in BatchFlowService.commit. */
 export type Failure =
@@ -36,20 +43,28 @@ export function selectRows(domains: Iterable<FlowDomain>, selection: DomainSelec
 }
 
 /**
- * The shared fold over a stretch of the log, as the aggregator folds it: batch-wide events
- * reach every domain, a domain's events reach that domain only.
+ * The shared fold over a stretch of the log, as the aggregator folds it: each event once,
+ * batch-wide events reach every domain, a domain's events reach that domain only.
  */
 export function foldLog(events: readonly BatchEvent[], names: readonly string[]): Map<string, DomainView> {
   const views = new Map(names.map((name) => [name, initialDomainView]));
   let maxAttempts = 1;
+  let maxDeliveries = DEFAULT_MAX_DELIVERIES;
   let cancelRequested = false;
+  const seen = new Set<string>();
   for (const event of events) {
-    if (event.type === 'batch.started') maxAttempts = event.data.max_attempts;
+    // Consumers record each event id they applied (processed_events): a redelivered event counts once.
+    if (seen.has(event.id)) continue;
+    seen.add(event.id);
+    if (event.type === 'batch.started') {
+      maxAttempts = event.data.max_attempts;
+      maxDeliveries = event.data.max_deliveries ?? DEFAULT_MAX_DELIVERIES;
+    }
     if (event.type === 'batch.cancel-requested') cancelRequested = true;
     const name = domainOf(event);
     for (const [domain, view] of views) {
       if (name === undefined || name === domain) {
-        views.set(domain, evolveDomain(view, event, { maxAttempts, cancelRequested }));
+        views.set(domain, evolveDomain(view, event, { maxAttempts, maxDeliveries, cancelRequested }));
       }
     }
   }
@@ -81,7 +96,7 @@ export class SimulatedScheduler {
 
   constructor(
     private readonly settings: FlowSettings,
-    private readonly maxAttempts: number,
+    private readonly policy: AttemptPolicy,
     public now: Date,
   ) {}
 
@@ -215,7 +230,7 @@ export class SimulatedScheduler {
   /** BatchFlowService.store: the batch and its domains, all pending (stored with the decision's transaction). */
   private stored(event: MessageOf<'batch.requested'>): { batch: FlowBatch; domains: Map<number, FlowDomain> } {
     return {
-      batch: newFlowBatch(event, this.maxAttempts),
+      batch: newFlowBatch(event, this.policy),
       domains: new Map(
         event.data.domains.map((domain, ordinal) => [
           ordinal,
