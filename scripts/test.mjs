@@ -10,7 +10,9 @@ import { repoRoot } from './stack/settings.mjs';
 
 const started = Date.now();
 buildIfNeeded();
-const env = { ...process.env, ...stackUp() };
+// A DATABASE_URL given to `npm test` is the user's own database: tests must not try to stop it.
+const externalDatabase = process.env.DATABASE_URL ? '1' : '';
+const env = { ...process.env, ...stackUp(), TRAWL_EXTERNAL_DATABASE: externalDatabase };
 const report = path.join(os.tmpdir(), `trawl-jest-${process.pid}.json`);
 const args = process.argv.slice(2);
 const jest = spawnSync(

@@ -7,6 +7,8 @@ import { stackEnv, uniqueName } from './stack-env';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export type ServiceName = 'gateway' | 'scheduler' | 'scraper' | 'aggregator';
+/** A running process: a service's name, or a name of its own for a second instance (e.g. "scraper-2"). */
+export type InstanceName = ServiceName | `${ServiceName}-${string}`;
 const ALL: ServiceName[] = ['aggregator', 'scheduler', 'scraper', 'gateway'];
 const PORT_VARIABLE: Record<ServiceName, string> = {
   gateway: 'GATEWAY_PORT',
@@ -55,7 +57,7 @@ interface Running {
  * with a database and a topic prefix of their own, so specs never interfere.
  */
 export class TrawlUnderTest {
-  readonly processes = new Map<ServiceName, Running>();
+  readonly processes = new Map<InstanceName, Running>();
   private stopped = false;
 
   private constructor(
@@ -98,12 +100,16 @@ export class TrawlUnderTest {
     return this.env.TRAWL_TOPIC_PREFIX!;
   }
 
-  /** Starts a service and resolves with its base URL once it answers /health/ready. */
-  async launch(name: ServiceName, extraEnv: Record<string, string> = {}): Promise<string> {
+  /** Starts a service (as `name`, or as another instance of it) and resolves with its base URL once it answers /health/ready. */
+  async launch(
+    service: ServiceName,
+    extraEnv: Record<string, string> = {},
+    name: InstanceName = service,
+  ): Promise<string> {
     const port = await freePort();
-    const nodeArgs = ['--enable-source-maps', ...SERVICE_NODE_ARGS[name], ...EXTRA_NODE_ARGS];
-    const child = spawn(process.execPath, [...nodeArgs, path.join(root, `dist/apps/${name}/src/main.js`)], {
-      env: { ...this.env, ...extraEnv, [PORT_VARIABLE[name]]: String(port) },
+    const nodeArgs = ['--enable-source-maps', ...SERVICE_NODE_ARGS[service], ...EXTRA_NODE_ARGS];
+    const child = spawn(process.execPath, [...nodeArgs, path.join(root, `dist/apps/${service}/src/main.js`)], {
+      env: { ...this.env, ...extraEnv, [PORT_VARIABLE[service]]: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output: string[] = [];
@@ -135,7 +141,7 @@ export class TrawlUnderTest {
     return url;
   }
 
-  private async waitReady(name: ServiceName, url: string): Promise<void> {
+  private async waitReady(name: InstanceName, url: string): Promise<void> {
     const deadline = Date.now() + 60_000;
     let last = '';
     const child = this.processes.get(name)?.child;
@@ -153,7 +159,7 @@ export class TrawlUnderTest {
   }
 
   /** Kills a service the hard way (SIGKILL: no shutdown hooks, nothing flushed). */
-  async kill(name: ServiceName): Promise<void> {
+  async kill(name: InstanceName): Promise<void> {
     const running = this.processes.get(name);
     if (!running) return;
     this.processes.delete(name);
@@ -164,8 +170,16 @@ export class TrawlUnderTest {
     await exited;
   }
 
-  logs(name: ServiceName): string[] {
+  logs(name: InstanceName): string[] {
     return this.processes.get(name)?.output ?? [];
+  }
+
+  /** Runs the real CLI (`npx trawl …`) against this Trawl's database and topics; resolves with its stdout. */
+  async cli(args: string[]): Promise<string> {
+    const { stdout } = await run(process.execPath, [path.join(root, 'dist/apps/cli/src/main.js'), ...args], {
+      env: this.env,
+    });
+    return stdout;
   }
 
   /** Creates an API key through the real CLI. */
