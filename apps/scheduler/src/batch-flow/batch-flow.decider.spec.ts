@@ -199,6 +199,26 @@ describe('the batch flow', () => {
     });
   });
 
+  describe('when the scheduler never reads its own domain.queued back (its consumer dead-lettered it)', () => {
+    it("counts the attempt's results, frees the slot and ends the batch", () => {
+      const world = new World(['a.com', 'b.com'], 1);
+      world.start();
+      world.read(result('a.com', 1, 'ok'));
+      expect(world.domain('a.com').view).toMatchObject({ status: 'succeeded', attempt: 1 });
+      expect(world.sent.commands).toEqual(['domain.scrape a.com#1', 'domain.scrape b.com#1']);
+    });
+
+    it('times the attempt out at its deadline instead of waiting for the domain.queued forever, then retries', () => {
+      const world = new World(['a.com'], 1);
+      world.start();
+      const late = world.tick(at(60_000));
+      expect(late.events.map(label)).toEqual(['domain.timed-out a.com#1']);
+      world.readBack(late);
+      expect(world.domain('a.com').view).toMatchObject({ status: 'queued', attempt: 1, awaitingRetry: true });
+      expect(world.tick(at(61_000)).commands.map(label)).toEqual(['domain.scrape a.com#2']);
+    });
+  });
+
   describe('when a command is taken again and again without a result', () => {
     const started = (domain: string, attempt: number): BatchEvent =>
       createMessage({

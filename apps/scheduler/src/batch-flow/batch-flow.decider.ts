@@ -148,27 +148,36 @@ class BatchFlow {
         !view.awaitingRetry &&
         view.attempt === domain.dispatchedAttempt
       ) {
-        this.events.push(
-          createMessage({
-            type: 'domain.timed-out',
-            tenant: this.batch.tenant,
-            batchId: this.batch.batchId,
-            id: deterministicId(this.batch.batchId, 'timed-out', domain.domain, view.attempt),
-            time: this.now,
-            data: {
-              domain: domain.domain,
-              attempt: view.attempt,
-              dispatch_id: dispatchId(this.batch.batchId, domain.domain, view.attempt),
-              deadline_at: domain.dueAt.toISOString(),
-            },
-          }),
-        );
-        this.update(domain, { dueAt: null });
+        this.timeOut(domain, view.attempt, domain.dueAt);
+      } else if (view.attempt < domain.dispatchedAttempt) {
+        // Dispatched a whole attempt timeout ago and its domain.queued still not read back: the
+        // consumer lost it (dead-lettered), or no report came. Either way the attempt is over;
+        // the fold reads the time-out as implying the lost domain.queued.
+        this.timeOut(domain, domain.dispatchedAttempt, domain.dueAt);
       } else {
-        // Dispatched, and its domain.queued is in the log but not read back yet: check again a timeout later.
         this.update(domain, { dueAt: this.later(this.settings.attemptTimeoutMs) });
       }
     }
+  }
+
+  /** Logs that an attempt got no result by its deadline; reading it back fails (and maybe retries) the attempt. */
+  private timeOut(domain: FlowDomain, attempt: number, deadline: Date): void {
+    this.events.push(
+      createMessage({
+        type: 'domain.timed-out',
+        tenant: this.batch.tenant,
+        batchId: this.batch.batchId,
+        id: deterministicId(this.batch.batchId, 'timed-out', domain.domain, attempt),
+        time: this.now,
+        data: {
+          domain: domain.domain,
+          attempt,
+          dispatch_id: dispatchId(this.batch.batchId, domain.domain, attempt),
+          deadline_at: deadline.toISOString(),
+        },
+      }),
+    );
+    this.update(domain, { dueAt: null });
   }
 
   private evolve(domain: FlowDomain, event: BatchEvent): void {

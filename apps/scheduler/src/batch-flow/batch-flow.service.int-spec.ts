@@ -169,4 +169,57 @@ describe('the scheduler on a real Postgres', () => {
     await readBack(beforeCancel);
     expect(await batchRow(batchId)).toEqual({ in_flight: 0, ended: 2, finished: true });
   });
+  it('does not wait forever for a domain.queued its consumer dead-lettered: the attempt times out and is retried', async () => {
+    const batchId = randomUUID();
+    const base = { tenant: 't', batchId };
+    await flow.onEvent(
+      createMessage({
+        ...base,
+        type: 'batch.requested',
+        data: {
+          domains: ['a.com'],
+          max_pages: 1,
+          max_concurrent_jobs: 1,
+          metadata: {},
+          requested_at: new Date().toISOString(),
+          trace_id: null,
+          idempotency_key: null,
+        },
+      }),
+    );
+    // batch.started is read back; a.com's domain.queued never is (dead-lettered after repeated failures).
+    const [started, queued] = publisher.eventsSince(0);
+    expect(queued?.type).toBe('domain.queued');
+    await flow.onEvent(started!);
+    expect(await domainRow(batchId, 'a.com')).toMatchObject({ status: 'pending', dispatched_attempt: 1 });
+    const { due_at: deadline } = (await domainRow(batchId, 'a.com'))!;
+
+    const beforeDeadline = publisher.sent.length;
+    await flow.onTimers(batchId, new Date(deadline!.getTime() + 1));
+    expect(publisher.eventsSince(beforeDeadline).map((e) => e.type)).toEqual(['domain.timed-out']);
+    await readBack(beforeDeadline);
+    expect(await domainRow(batchId, 'a.com')).toMatchObject({ status: 'queued', attempt: 1 });
+    const { due_at: retryAt } = (await domainRow(batchId, 'a.com'))!;
+    const beforeRetry = publisher.sent.length;
+    await flow.onTimers(batchId, new Date(retryAt!.getTime() + 1));
+    expect(publisher.commands()).toEqual(['a.com#1', 'a.com#2']);
+    await readBack(beforeRetry);
+
+    await flow.onEvent(
+      createMessage({
+        ...base,
+        type: 'domain.scraped',
+        data: {
+          domain: 'a.com',
+          attempt: 2,
+          dispatch_id: `${batchId}/a.com/2`,
+          started_at: new Date().toISOString(),
+          finished_at: new Date().toISOString(),
+          pages: [],
+          extraction: { emails: [], phones: [], socials: [], technologies: [] },
+        },
+      }),
+    );
+    expect(await batchRow(batchId)).toEqual({ in_flight: 0, ended: 1, finished: true });
+  });
 });

@@ -94,6 +94,23 @@ describe('a domain through the batch-events log', () => {
     });
   });
 
+  describe("when a consumer lost an attempt's domain.queued (dead-lettered it)", () => {
+    it('takes a report on that attempt as implying it', () => {
+      expect(fold([started(1), scraped(1)])).toMatchObject({ status: 'succeeded', attempt: 1 });
+      expect(fold([queued(1), failed(1, true), started(2)])).toMatchObject({ status: 'running', attempt: 2 });
+    });
+
+    it('takes a time-out of that attempt as implying it, and retries', () => {
+      const timedOut = ev('domain.timed-out', { domain: 'a.com', attempt: 1, dispatch_id: 'd1', deadline_at: now });
+      expect(fold([timedOut])).toMatchObject({ status: 'queued', awaitingRetry: true, attempt: 1 });
+    });
+
+    it('never reopens an ended domain', () => {
+      const view = fold([queued(1), scraped(1)]);
+      expect(evolveDomain(view, started(2), ctx)).toBe(view);
+    });
+  });
+
   describe('when a command is taken again and again (each domain.started is one delivery)', () => {
     it('counts the deliveries of the current attempt', () => {
       expect(fold([queued(1), started(1), started(1)])).toMatchObject({ status: 'running', deliveries: 2 });

@@ -59,8 +59,29 @@ function afterFailure(view: DomainView, error: ScrapeError, attempt: number, con
     : { ...view, status: 'failed', awaitingRetry: false, lastError: error };
 }
 
+/**
+ * An attempt's domain.queued is always logged before its command goes out, so a report on an
+ * attempt the view has not seen queued means a consumer lost that domain.queued (dead-lettered
+ * it): the report implies it, rather than leaving the domain waiting for it forever.
+ */
+function withImpliedQueue(view: DomainView, attempt: number): DomainView {
+  if (isTerminalDomainStatus(view.status) || attempt <= view.attempt) return view;
+  return { ...view, status: 'queued', attempt, awaitingRetry: false, deliveries: 0 };
+}
+
 /** The domain after one domain-level event; the same object when the event changes nothing. */
 export function evolveDomain(view: DomainView, event: BatchEvent, context: BatchContext): DomainView {
+  if (event.type !== 'domain.queued' && 'attempt' in event.data) {
+    const implied = withImpliedQueue(view, event.data.attempt);
+    if (implied !== view) {
+      const after = evolveKnown(implied, event, context);
+      return after === implied ? view : after;
+    }
+  }
+  return evolveKnown(view, event, context);
+}
+
+function evolveKnown(view: DomainView, event: BatchEvent, context: BatchContext): DomainView {
   switch (event.type) {
     case 'domain.queued':
       if (isTerminalDomainStatus(view.status) || event.data.attempt <= view.attempt) return view;
