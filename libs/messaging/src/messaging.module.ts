@@ -59,7 +59,10 @@ export class MessagingRuntime implements OnApplicationBootstrap, OnApplicationSh
         const admin = this.kafka.admin();
         await admin.connect();
         try {
-          await ensureTopics(admin, topicSettings(this.config));
+          const drift = await ensureTopics(admin, topicSettings(this.config));
+          for (const difference of drift) {
+            this.log.warn(difference, 'a topic differs from the configuration; it is left as it is');
+          }
         } finally {
           await admin.disconnect();
         }

@@ -125,7 +125,8 @@ describe('Kafka round trip through the project’s own producer and topic provis
   afterAll(() => scope.close());
 
   it('creates every topic with the configured partitions, retention and size limit (idempotently)', async () => {
-    await ensureTopics(scope.admin, settings); // a second call from another service is harmless
+    // A second call from another service is harmless, and finds nothing different.
+    expect(await ensureTopics(scope.admin, settings)).toEqual([]);
     const roles = Object.keys(TopicBase) as TopicRole[];
     const names = roles.map((role) => scope.topic(role));
     const metadata = await scope.admin.fetchTopicMetadata({ topics: names });
@@ -154,6 +155,29 @@ describe('Kafka round trip through the project’s own producer and topic provis
     });
     expect(config(scope.topic('domainCommands'))['retention.ms']).toBe(String(6 * HOUR));
     expect(config(scope.topic('deadLetter'))['retention.ms']).toBe(String(48 * HOUR));
+  });
+
+  it('reports, and leaves alone, existing topics whose partitions or retention differ from the configuration', async () => {
+    const drift = await ensureTopics(scope.admin, { ...settings, partitions: 6, eventsRetentionMs: 72 * HOUR });
+    expect(drift.map(({ topic, setting, configured, actual }) => ({ topic, setting, configured, actual }))).toEqual([
+      { topic: scope.topic('batchEvents'), setting: 'partitions', configured: '6', actual: '3' },
+      {
+        topic: scope.topic('batchEvents'),
+        setting: 'retention.ms',
+        configured: String(72 * HOUR),
+        actual: String(48 * HOUR),
+      },
+      { topic: scope.topic('domainCommands'), setting: 'partitions', configured: '6', actual: '3' },
+      { topic: scope.topic('deadLetter'), setting: 'partitions', configured: '6', actual: '3' },
+      {
+        topic: scope.topic('deadLetter'),
+        setting: 'retention.ms',
+        configured: String(72 * HOUR),
+        actual: String(48 * HOUR),
+      },
+    ]);
+    const metadata = await scope.admin.fetchTopicMetadata({ topics: [scope.topic('batchEvents')] });
+    expect(metadata.topics[0]!.partitions).toHaveLength(3);
   });
 
   it('publishes batch.requested envelopes that a plain consumer reads back intact, keyed by batch id', async () => {
