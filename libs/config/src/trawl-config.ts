@@ -19,6 +19,8 @@ export const trawlEnv = {
   TRAWL_COMMANDS_RETENTION_MS: int({ default: 7 * 24 * 3600 * 1000, min: 60_000, max: Number.MAX_SAFE_INTEGER }),
   TRAWL_MESSAGE_MAX_BYTES: int({ default: 8 * 1024 * 1024, min: 1024 * 1024, max: 100 * 1024 * 1024 }),
   TRAWL_CONSUMER_MAX_ATTEMPTS: int({ default: 5, min: 1, max: 100 }),
+  /** Most events an in-order consumer (scheduler, aggregator) applies in one transaction; 1 = one at a time. */
+  TRAWL_CONSUMER_MAX_BATCH: int({ default: 500, min: 1, max: 10_000 }),
   /** An unfinished batch without progress for this long is reported stuck (stuck_since, metric, log). */
   TRAWL_STUCK_AFTER_MS: int({ default: 10 * 60_000, min: 1_000, max: 7 * 24 * 3_600_000 }),
   /** How often each service prunes its bookkeeping rows older than the events' retention plus a day. */

@@ -80,6 +80,12 @@ export class MessagingRuntime implements OnApplicationBootstrap, OnApplicationSh
             topics: options.topics,
             types: options.types,
             handle: (message, delivery) => handler.handle(message, delivery),
+            ...(handler.handleBatch
+              ? {
+                  handleBatch: (messages) => handler.handleBatch!(messages),
+                  maxBatch: this.config.TRAWL_CONSUMER_MAX_BATCH,
+                }
+              : {}),
             concurrency:
               typeof options.concurrency === 'function' ? options.concurrency(this.config) : (options.concurrency ?? 1),
             partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,

@@ -1,4 +1,13 @@
-import { context, propagation, trace, type Context, type Span, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  trace,
+  type Context,
+  type Link,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+} from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
@@ -77,12 +86,18 @@ export function currentTraceId(): string | null {
 /** Runs fn inside a new active span that records failures; the span ends when fn settles. */
 export async function inSpan<T>(
   name: string,
-  options: { kind?: SpanKind; attributes?: Record<string, string | number | boolean>; parent?: Context },
+  options: {
+    kind?: SpanKind;
+    attributes?: Record<string, string | number | boolean>;
+    parent?: Context;
+    /** Spans this one works for without being their child (e.g. the messages of a batch). */
+    links?: Link[];
+  },
   fn: (span: Span) => Promise<T>,
 ): Promise<T> {
   return tracer().startActiveSpan(
     name,
-    { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes ?? {} },
+    { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes ?? {}, links: options.links ?? [] },
     options.parent ?? context.active(),
     async (span) => {
       try {

@@ -1,5 +1,11 @@
-import { type BatchEvent, createMessage, initialDomainView } from '@trawl/contracts';
-import { type BatchProjection, type DomainProjection, projectEvent } from './projection.projector';
+import { type BatchEvent, createMessage, domainOf, initialDomainView } from '@trawl/contracts';
+import {
+  type BatchProjection,
+  type DomainChange,
+  type DomainProjection,
+  foldEvents,
+  projectEvent,
+} from './projection.projector';
 
 const batchId = '00000000-0000-4000-8000-0000000000bb';
 const t = (s: number) => new Date(Date.UTC(2026, 10, 23, 10, 0, s)).toISOString();
@@ -167,5 +173,81 @@ describe('the projection', () => {
         event('batch.cancel-requested', { requested_at: t(2), reason: null }, t(2)),
       ).batch,
     ).toBe(ended);
+  });
+});
+
+describe('a run of events folded at once', () => {
+  const names = ['a.com', 'b.com', 'c.com'];
+  const attempt = (name: string, n: number) => ({ domain: name, attempt: n, dispatch_id: `${name}/${n}` });
+  const log: BatchEvent[] = [
+    event('batch.started', { started_at: t(1), max_attempts: 2, max_deliveries: 3 }, t(1)),
+    event('domain.queued', attempt('a.com', 1), t(2)),
+    event('domain.queued', attempt('b.com', 1), t(2)),
+    event('domain.started', { ...attempt('a.com', 1), started_at: t(3), scraper_id: 's' }, t(3)),
+    event('domain.started', { ...attempt('b.com', 1), started_at: t(3), scraper_id: 's' }, t(3)),
+    event(
+      'domain.failed',
+      {
+        ...attempt('b.com', 1),
+        started_at: t(3),
+        finished_at: t(4),
+        error: { class: 'timeout', message: 'slow', retryable: true },
+        pages: [{ ...page, url: 'http://b.com/', error: 'timeout' }],
+      },
+      t(4),
+    ),
+    event(
+      'domain.scraped',
+      { ...attempt('a.com', 1), started_at: t(3), finished_at: t(5), pages: [page], extraction },
+      t(5),
+    ),
+    event('batch.cancel-requested', { requested_at: t(6), reason: null }, t(6)),
+  ];
+
+  /** The aggregator before batching: one event at a time, each change stored before the next. */
+  function oneByOne(events: BatchEvent[]) {
+    let batch = newBatch(names.length);
+    const rows = new Map(names.map((name) => [name, domain(name)]));
+    const stored = new Map<string, DomainChange>();
+    for (const next of events) {
+      const name = domainOf(next);
+      const given = next.type === 'batch.cancel-requested' ? [...rows.values()] : name ? [rows.get(name)!] : [];
+      const result = projectEvent(batch, given, next);
+      batch = result.batch;
+      for (const change of result.changes) {
+        stored.set(change.domain, { ...stored.get(change.domain), ...change });
+        rows.set(change.domain, { ...change });
+      }
+    }
+    return { batch, changes: [...stored.values()] };
+  }
+
+  it('ends as applying them one by one does, every domain touched once', () => {
+    const byOne = oneByOne(log);
+    const atOnce = foldEvents({ batch: newBatch(names.length), domains: names.map((name) => domain(name)) }, log);
+    expect(atOnce.batch).toEqual(byOne.batch);
+    const sorted = (changes: DomainChange[]) => [...changes].sort((x, y) => x.domain.localeCompare(y.domain));
+    expect(sorted(atOnce.changes)).toEqual(sorted(byOne.changes));
+    expect(atOnce.batch).toMatchObject({ status: 'cancelled', succeeded: 1, cancelled: 2, pagesScraped: 1 });
+    const a = atOnce.changes.find((change) => change.domain === 'a.com')!;
+    expect(a).toMatchObject({ view: { status: 'succeeded' }, updatedAt: t(5), pages: [page], startedAt: t(3) });
+  });
+
+  it('gives the same result in any split of the run', () => {
+    const whole = foldEvents({ batch: newBatch(names.length), domains: names.map((name) => domain(name)) }, log);
+    for (let cut = 1; cut < log.length; cut += 1) {
+      const first = foldEvents(
+        { batch: newBatch(names.length), domains: names.map((name) => domain(name)) },
+        log.slice(0, cut),
+      );
+      const rows = names.map((name) => {
+        const change = first.changes.find((c) => c.domain === name);
+        return change
+          ? { domain: name, view: change.view, startedAt: change.startedAt, finishedAt: change.finishedAt }
+          : domain(name);
+      });
+      const second = foldEvents({ batch: first.batch, domains: rows }, log.slice(cut));
+      expect(second.batch).toEqual(whole.batch);
+    }
   });
 });

@@ -6,6 +6,7 @@ import {
   DEFAULT_MAX_DELIVERIES,
   type DomainExtraction,
   type DomainView,
+  domainOf,
   evolveDomain,
   isTerminalBatchStatus,
   isTerminalDomainStatus,
@@ -24,6 +25,8 @@ export interface DomainProjection {
 export interface DomainChange {
   domain: string;
   view: DomainView;
+  /** The time of the event that made this change: the row's updated_at. */
+  updatedAt: string;
   startedAt: string | null;
   finishedAt: string | null;
   /** Replaces the domain's pages and extraction when present. */
@@ -91,6 +94,7 @@ export function projectEvent(
     const change: DomainChange = {
       domain: domain.domain,
       view,
+      updatedAt: event.time,
       startedAt: domain.startedAt,
       finishedAt: domain.finishedAt,
     };
@@ -134,4 +138,43 @@ function summary(batch: BatchProjection): string | null {
   return batch.failed === batch.total
     ? `all ${batch.total} domains failed`
     : `${batch.failed} of ${batch.total} domains failed`;
+}
+
+/** A batch and the domain rows a run of its events touches, as they stand. */
+export interface FoldState {
+  batch: BatchProjection;
+  domains: readonly DomainProjection[];
+}
+
+/**
+ * Consecutive events of one batch applied in order, as projectEvent would apply them one at a
+ * time: the batch as it ends up and one change per domain touched (its last state, with the pages
+ * of the last change that replaced them). Pure: the aggregator stores the result in one go.
+ */
+export function foldEvents(
+  state: FoldState,
+  events: readonly BatchEvent[],
+): { batch: BatchProjection; changes: DomainChange[] } {
+  let batch = state.batch;
+  const domains = new Map(state.domains.map((domain) => [domain.domain, domain]));
+  const changes = new Map<string, DomainChange>();
+  for (const event of events) {
+    const name = domainOf(event);
+    const relevant =
+      event.type === 'batch.cancel-requested'
+        ? [...domains.values()]
+        : [domains.get(name ?? '')].filter((domain) => domain !== undefined);
+    const result = projectEvent(batch, relevant, event);
+    batch = result.batch;
+    for (const change of result.changes) {
+      changes.set(change.domain, { ...changes.get(change.domain), ...change });
+      domains.set(change.domain, {
+        domain: change.domain,
+        view: change.view,
+        startedAt: change.startedAt,
+        finishedAt: change.finishedAt,
+      });
+    }
+  }
+  return { batch, changes: [...changes.values()] };
 }

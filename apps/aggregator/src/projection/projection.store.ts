@@ -143,20 +143,21 @@ export class ProjectionStore {
     );
   }
 
-  async saveDomains(batchId: string, changes: DomainChange[], updatedAt: string): Promise<void> {
+  async saveDomains(batchId: string, changes: DomainChange[]): Promise<void> {
     if (changes.length === 0) return;
     await this.em.query(
       `update batch_domains d set status = u.status, attempt = u.attempt, awaiting_retry = u.awaiting_retry,
          deliveries = u.deliveries, error_class = u.error_class, error_message = u.error_message,
-         error_retryable = u.error_retryable, started_at = u.started_at, finished_at = u.finished_at, updated_at = $2
-       from unnest($3::text[], $4::text[], $5::int[], $6::boolean[], $7::int[], $8::text[], $9::text[], $10::boolean[],
-                   $11::timestamptz[], $12::timestamptz[])
-         as u(domain, status, attempt, awaiting_retry, deliveries, error_class, error_message, error_retryable,
-              started_at, finished_at)
+         error_retryable = u.error_retryable, started_at = u.started_at, finished_at = u.finished_at,
+         updated_at = u.updated_at
+       from unnest($2::timestamptz[], $3::text[], $4::text[], $5::int[], $6::boolean[], $7::int[], $8::text[],
+                   $9::text[], $10::boolean[], $11::timestamptz[], $12::timestamptz[])
+         as u(updated_at, domain, status, attempt, awaiting_retry, deliveries, error_class, error_message,
+              error_retryable, started_at, finished_at)
        where d.batch_id = $1 and d.domain = u.domain`,
       [
         batchId,
-        updatedAt,
+        changes.map((c) => c.updatedAt),
         changes.map((c) => c.domain),
         changes.map((c) => c.view.status),
         changes.map((c) => c.view.attempt),
@@ -169,33 +170,46 @@ export class ProjectionStore {
         changes.map((c) => c.finishedAt),
       ],
     );
-    for (const change of changes) {
-      if (change.pages === undefined) continue;
-      await this.replacePages(batchId, change);
-    }
+    await this.replacePages(
+      batchId,
+      changes.filter((change) => change.pages !== undefined),
+    );
   }
 
-  private async replacePages(batchId: string, change: DomainChange): Promise<void> {
-    const pages = change.pages ?? [];
-    await this.em.query(`delete from pages where batch_id = $1 and domain = $2`, [batchId, change.domain]);
+  /** The pages and extraction of every domain whose attempt ended with pages: all in three statements. */
+  private async replacePages(batchId: string, changes: DomainChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    const names = changes.map((change) => change.domain);
+    await this.em.query(`delete from pages where batch_id = $1 and domain = any($2::text[])`, [batchId, names]);
     await this.em.query(
-      `update batch_domains set extraction = $3, pages_scraped = $4 where batch_id = $1 and domain = $2`,
-      [batchId, change.domain, change.extraction ?? null, change.pagesSucceeded ?? 0],
+      `update batch_domains d set extraction = u.extraction, pages_scraped = u.pages_scraped
+       from unnest($2::text[], $3::jsonb[], $4::int[]) as u(domain, extraction, pages_scraped)
+       where d.batch_id = $1 and d.domain = u.domain`,
+      [
+        batchId,
+        names,
+        changes.map((change) => (change.extraction ? JSON.stringify(change.extraction) : null)),
+        changes.map((change) => change.pagesSucceeded ?? 0),
+      ],
+    );
+    const pages = changes.flatMap((change) =>
+      (change.pages ?? []).map((page, position) => ({ ...page, domain: change.domain, position })),
     );
     if (pages.length === 0) return;
     await this.em.query(
       `insert into pages (batch_id, domain, position, url, final_url, status_code, content_type, title, description,
          language, canonical_url, h1, h2, links_found, bytes, depth, fetched_at, duration_ms, error)
-       select $1, $2, p.ordinality - 1, p.url, p.final_url, p.status_code, p.content_type, p.title, p.description,
+       select $1, p.domain, p.position, p.url, p.final_url, p.status_code, p.content_type, p.title, p.description,
          p.language, p.canonical_url, p.h1, p.h2, p.links_found, p.bytes, p.depth, p.fetched_at, p.duration_ms, p.error
-       from unnest($3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
-                   $11::jsonb[], $12::jsonb[], $13::int[], $14::int[], $15::int[], $16::timestamptz[], $17::float8[],
-                   $18::text[])
-         with ordinality as p(url, final_url, status_code, content_type, title, description, language, canonical_url,
-                              h1, h2, links_found, bytes, depth, fetched_at, duration_ms, error, ordinality)`,
+       from unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[],
+                   $10::text[], $11::text[], $12::jsonb[], $13::jsonb[], $14::int[], $15::int[], $16::int[],
+                   $17::timestamptz[], $18::float8[], $19::text[])
+         as p(domain, position, url, final_url, status_code, content_type, title, description, language,
+              canonical_url, h1, h2, links_found, bytes, depth, fetched_at, duration_ms, error)`,
       [
         batchId,
-        change.domain,
+        pages.map((p) => p.domain),
+        pages.map((p) => p.position),
         pages.map((p) => p.url),
         pages.map((p) => p.final_url),
         pages.map((p) => p.status_code),

@@ -1,7 +1,7 @@
 import { SetMetadata } from '@nestjs/common';
 import { type TrawlConfig } from '@trawl/config';
 import { type AnyMessage, type MessageType, type TopicRole } from '@trawl/contracts';
-import { type DeliveryInfo } from './message-consumer';
+import { type Delivered, type DeliveryInfo } from './message-consumer';
 
 export const CONSUMES_METADATA = 'trawl:consumes';
 
@@ -24,6 +24,12 @@ export interface ConsumesOptions {
 /** A provider that handles messages; the messaging module finds it and runs its consumer. */
 export interface MessageHandlerProvider {
   handle(message: AnyMessage, delivery: DeliveryInfo): Promise<void>;
+  /**
+   * Optional, for in-order consumers: handles consecutive messages of one partition at once (one
+   * transaction for all of them). If it fails other than by a dependency being down, the
+   * messages are handed to `handle` one by one, so one bad message is dead-lettered alone.
+   */
+  handleBatch?(messages: readonly Delivered[]): Promise<void>;
 }
 
 /** Declares which messages a provider consumes; see MessagingModule. */

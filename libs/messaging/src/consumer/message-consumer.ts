@@ -1,4 +1,4 @@
-import { context, SpanKind } from '@opentelemetry/api';
+import { context, SpanKind, trace } from '@opentelemetry/api';
 import { type Consumer, type EachBatchPayload, type IHeaders, type Kafka, type KafkaMessage } from 'kafkajs';
 import {
   type AnyMessage,
@@ -30,6 +30,14 @@ export interface DeliveryInfo {
 
 export type MessageHandler = (message: AnyMessage, delivery: DeliveryInfo) => Promise<void>;
 
+/** A decoded message with where it came from. */
+export interface Delivered {
+  message: AnyMessage;
+  delivery: DeliveryInfo;
+}
+
+export type BatchHandler = (messages: readonly Delivered[]) => Promise<void>;
+
 export interface ConsumerOptions {
   /** Names the consumer in logs, metrics and dead letters. */
   name: string;
@@ -38,6 +46,14 @@ export interface ConsumerOptions {
   /** Only these types reach the handler; others on the same topics are acknowledged and skipped. */
   types: readonly MessageType[];
   handle: MessageHandler;
+  /**
+   * With concurrency 1: consecutive wanted messages of a fetch go to this at once (at most
+   * maxBatch), offsets resolved after it; on a failure other than a dependency being down they
+   * go to `handle` one by one (so retries and dead letters stay per message).
+   */
+  handleBatch?: BatchHandler;
+  /** The most messages one handleBatch call gets (default 500). */
+  maxBatch?: number;
   /**
    * Messages of one partition handled at once. 1 keeps the partition's order (scheduler,
    * aggregator); more suits independent work (scraper), with messages of one key still in order.
@@ -163,7 +179,8 @@ export class MessageConsumer {
     }, HEARTBEAT_EVERY_MS);
     const keepGoing = () => payload.isRunning() && !payload.isStale() && !this.stopping;
     try {
-      if (this.options.concurrency <= 1) await this.inOrder(payload, keepGoing);
+      if (this.options.concurrency <= 1 && this.options.handleBatch) await this.inChunks(payload, keepGoing);
+      else if (this.options.concurrency <= 1) await this.inOrder(payload, keepGoing);
       else await this.concurrently(payload, keepGoing);
     } finally {
       clearInterval(beat);
@@ -179,6 +196,124 @@ export class MessageConsumer {
       payload.resolveOffset(message.offset);
       await payload.commitOffsetsIfNecessary();
     }
+  }
+
+  /**
+   * In order, with runs of consecutive wanted messages handed to handleBatch together. Anything
+   * else (undecodable, other types) goes through `process` alone, between runs, so offsets are
+   * still resolved strictly in order.
+   */
+  private async inChunks(payload: EachBatchPayload, keepGoing: () => boolean): Promise<void> {
+    const { batch } = payload;
+    let run: { delivered: Delivered; raw: KafkaMessage }[] = [];
+    const flush = async (): Promise<boolean> => {
+      if (run.length === 0) return true;
+      const chunk = run;
+      run = [];
+      const outcome = await this.processChunk(chunk);
+      if (outcome === 'stopped') return false;
+      payload.resolveOffset(chunk[chunk.length - 1]!.raw.offset);
+      await payload.commitOffsetsIfNecessary();
+      return true;
+    };
+    for (const raw of batch.messages) {
+      if (!keepGoing()) return;
+      const message = this.wanted(raw);
+      if (message) {
+        run.push({
+          delivered: { message, delivery: { topic: batch.topic, partition: batch.partition, offset: raw.offset } },
+          raw,
+        });
+        if (run.length >= (this.options.maxBatch ?? 500) && !(await flush())) return;
+        continue;
+      }
+      if (!(await flush())) return;
+      const outcome = await this.process(batch.topic, batch.partition, raw);
+      if (outcome === 'stopped') return;
+      payload.resolveOffset(raw.offset);
+      await payload.commitOffsetsIfNecessary();
+    }
+    if (keepGoing()) await flush();
+  }
+
+  /** The decoded message if the handler wants it; undefined for what `process` must handle alone. */
+  private wanted(raw: KafkaMessage): AnyMessage | undefined {
+    try {
+      const message = decodeMessage(raw.value);
+      return this.options.types.includes(message.type) ? message : undefined;
+    } catch (error) {
+      if (error instanceof DecodeError) return undefined;
+      throw error;
+    }
+  }
+
+  /** One run through handleBatch (waiting out dependencies), or message by message if it cannot be done at once. */
+  private async processChunk(chunk: { delivered: Delivered; raw: KafkaMessage }[]): Promise<Outcome> {
+    const { name, handleBatch } = this.options;
+    if (chunk.length > 1 && handleBatch) {
+      const first = chunk[0]!.delivered.delivery;
+      const links = chunk.slice(0, 128).map(({ raw }) => ({
+        context: trace.getSpanContext(extractTraceContext(headerStrings(raw.headers))),
+      }));
+      const fields = {
+        consumer: name,
+        topic: first.topic,
+        partition: first.partition,
+        from_offset: first.offset,
+        messages: chunk.length,
+      };
+      for (let waits = 0; ; waits += 1) {
+        try {
+          const stopTimer = handlerSeconds.startTimer({ consumer: name, type: 'batch' });
+          await inSpan(
+            `process ${first.topic}`,
+            {
+              kind: SpanKind.CONSUMER,
+              links: links.flatMap((link) => (link.context ? [{ context: link.context }] : [])),
+              attributes: {
+                'messaging.system': 'kafka',
+                'messaging.operation.type': 'process',
+                'messaging.destination.name': first.topic,
+                'messaging.destination.partition.id': String(first.partition),
+                'messaging.consumer.group.name': this.options.groupId,
+                'messaging.batch.message_count': chunk.length,
+              },
+            },
+            () => handleBatch(chunk.map(({ delivered }) => delivered)),
+          );
+          stopTimer();
+          for (const { delivered } of chunk) {
+            messagesConsumed.inc({ consumer: name, type: delivered.message.type, outcome: 'ok' });
+          }
+          return 'ok';
+        } catch (error) {
+          if (this.stopping) {
+            this.log.warn({ ...fields, err: error }, 'stopping: messages left uncommitted for redelivery');
+            return 'stopped';
+          }
+          const dependency = dependencyFailure(error);
+          if (dependency === undefined) {
+            this.log.warn(
+              { ...fields, err: error },
+              'messages could not be handled together; handling them one by one',
+            );
+            break;
+          }
+          const wait = backoffMs(Math.min(waits + 1, 7));
+          this.log.warn(
+            { ...fields, err: error, dependency, retry_in_ms: Math.round(wait) },
+            'a dependency is unavailable; retrying',
+          );
+          dependencyWaits.inc({ consumer: name, dependency });
+          await sleep(wait);
+        }
+      }
+    }
+    for (const { delivered, raw } of chunk) {
+      const outcome = await this.process(delivered.delivery.topic, delivered.delivery.partition, raw);
+      if (outcome === 'stopped') return 'stopped';
+    }
+    return 'ok';
   }
 
   /** Up to `concurrency` messages at once; offsets are resolved only as a contiguous done prefix. */

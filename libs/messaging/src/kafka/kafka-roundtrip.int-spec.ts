@@ -325,3 +325,69 @@ describe('MessageConsumer: dead letters and commit-after-handling', () => {
     expect(header(second!, MessageHeader.deadLetterSourceOffset)).toBe('1');
   });
 });
+
+describe('MessageConsumer: a batch handler for in-order consumers', () => {
+  const scope = new Scope();
+
+  beforeAll(async () => {
+    await scope.admin.connect();
+    await ensureTopics(scope.admin, settingsFor(scope.prefix, 1));
+  });
+
+  afterAll(() => scope.close());
+
+  it('hands runs of a fetch over together, in order; a run it cannot take goes message by message, the bad one alone to dead letters', async () => {
+    const topic = scope.topic('batchEvents');
+    const groupId = scope.group('batched');
+    const messages = Array.from({ length: 40 }, (_, i) => batchRequested([`d${i}.test`]));
+    const poison = messages[25]!;
+    const publisher = new MessagePublisher(scope.kafka, scope.prefix, log);
+    scope.onCleanup(() => publisher.disconnect());
+    await publisher.publish(messages.slice(0, 10));
+    await publisher.publishRaw(topic, [{ key: 'garbage', value: Buffer.from('not json') }]);
+    await publisher.publish(messages.slice(10));
+
+    const runs: string[][] = [];
+    const handled: string[] = [];
+    const consumer = new MessageConsumer(scope.kafka, publisher, scope.prefix, log, {
+      name: 'int-spec-batched',
+      groupId,
+      topics: ['batchEvents'],
+      types: ['batch.requested'],
+      concurrency: 1,
+      partitionsConsumedConcurrently: 1,
+      maxAttempts: 2,
+      handleBatch: (delivered) => {
+        const ids = delivered.map(({ message }) => message.id);
+        runs.push(ids);
+        if (ids.includes(poison.id)) return Promise.reject(new Error('one of these cannot be stored'));
+        handled.push(...ids);
+        return Promise.resolve();
+      },
+      handle: (message) => {
+        if (message.id === poison.id) return Promise.reject(new NonRetryableError('cannot be stored'));
+        handled.push(message.id);
+        return Promise.resolve();
+      },
+    });
+    scope.onCleanup(() => consumer.stop());
+    await consumer.start();
+
+    const expected = messages.filter((m) => m !== poison).map((m) => m.id);
+    await eventually(() => expect(handled).toEqual(expected), { timeoutMs: 30_000 });
+    // Runs never span the undecodable message, and at least one held several messages.
+    expect(runs.some((run) => run.length > 1)).toBe(true);
+    for (const run of runs) expect(run.includes(messages[9]!.id) && run.includes(messages[10]!.id)).toBe(false);
+    const [dead] = await scope
+      .read(scope.topic('deadLetter'), 2)
+      .then((letters) => letters.filter((letter) => letter.key?.toString() !== 'garbage'));
+    expect(decodeMessage(dead!.value).id).toBe(poison.id);
+    await eventually(
+      async () => {
+        const [entry] = await scope.admin.fetchOffsets({ groupId, topics: [topic] });
+        expect(entry?.partitions[0]?.offset).toBe('41');
+      },
+      { timeoutMs: 30_000 },
+    );
+  });
+});

@@ -11,3 +11,20 @@ export async function markProcessed(em: EntityManager, consumer: string, eventId
   );
   return rows.length === 1;
 }
+
+/**
+ * markProcessed for many events at once: records those not recorded before and returns their ids
+ * (each once, even if listed twice); the others are duplicates and must change nothing.
+ */
+export async function markProcessedMany(
+  em: EntityManager,
+  consumer: string,
+  eventIds: readonly string[],
+): Promise<Set<string>> {
+  const rows: { event_id: string }[] = await em.query(
+    `insert into processed_events (consumer, event_id) select $1, id from unnest($2::uuid[]) as t(id)
+     on conflict do nothing returning event_id`,
+    [consumer, [...new Set(eventIds)]],
+  );
+  return new Set(rows.map((row) => row.event_id));
+}

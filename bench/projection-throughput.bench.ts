@@ -1,0 +1,149 @@
+/**
+ * The aggregator's steady state: a synthetic batch-events log (B batches of D domains: requested,
+ * started, then queued, started and scraped with one page per domain) is written to Kafka first;
+ * then a real aggregator process starts on it and the bench times it from ready until every
+ * batch is complete in Postgres. Run once per TRAWL_CONSUMER_MAX_BATCH (1 = one transaction per
+ * event, as before batched folds). Usage:
+ *   npm run bench -- projection-throughput --batches 20 --domains 1000 --max-batch 1,500
+ */
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { loadTrawlConfig } from '@trawl/config';
+import { type AnyMessage, createMessage } from '@trawl/contracts';
+import { createKafka, ensureTopics, MessagePublisher } from '@trawl/messaging';
+import { createLogger } from '@trawl/telemetry';
+import { TrawlUnderTest } from '../test/support/trawl-services';
+
+function arg(name: string, fallback: string): string {
+  const index = process.argv.indexOf(`--${name}`);
+  return index === -1 ? fallback : process.argv[index + 1]!;
+}
+
+const log = createLogger('bench', 'warn');
+
+/** The log a batch of `domains` leaves when every domain succeeds at its first attempt. */
+function batchLog(domainCount: number): AnyMessage[] {
+  const batchId = randomUUID();
+  const base = { tenant: 'bench', batchId };
+  const t = new Date().toISOString();
+  const domains = Array.from({ length: domainCount }, (_, i) => `d${i}.bench.test`);
+  const events: AnyMessage[] = [
+    createMessage({
+      ...base,
+      type: 'batch.requested',
+      data: {
+        domains,
+        max_pages: 1,
+        max_concurrent_jobs: 100,
+        metadata: {},
+        requested_at: t,
+        trace_id: null,
+        idempotency_key: null,
+      },
+    }),
+    createMessage({ ...base, type: 'batch.started', data: { started_at: t, max_attempts: 3, max_deliveries: 3 } }),
+  ];
+  for (const domain of domains) {
+    const attempt = { domain, attempt: 1, dispatch_id: `${batchId}/${domain}/1` };
+    events.push(createMessage({ ...base, type: 'domain.queued', data: attempt }));
+    events.push(
+      createMessage({ ...base, type: 'domain.started', data: { ...attempt, started_at: t, scraper_id: 'bench' } }),
+    );
+    events.push(
+      createMessage({
+        ...base,
+        type: 'domain.scraped',
+        data: {
+          ...attempt,
+          started_at: t,
+          finished_at: t,
+          pages: [
+            {
+              url: `http://${domain}/`,
+              final_url: `http://${domain}/`,
+              status_code: 200,
+              content_type: 'text/html',
+              title: `Home of ${domain}`,
+              description: 'A site of the bench',
+              language: 'en',
+              canonical_url: null,
+              h1: ['Welcome'],
+              h2: [],
+              links_found: 12,
+              bytes: 20_000,
+              depth: 0,
+              fetched_at: t,
+              duration_ms: 5,
+              error: null,
+            },
+          ],
+          extraction: { emails: [`info@${domain}`], phones: [], socials: [], technologies: ['nginx'] },
+        },
+      }),
+    );
+  }
+  return events;
+}
+
+async function run(maxBatch: string, batches: number, domains: number): Promise<void> {
+  const trawl = await TrawlUnderTest.start(`bench-projection-${maxBatch}`, {
+    services: [],
+    env: { TRAWL_CONSUMER_MAX_BATCH: maxBatch, LOG_LEVEL: 'warn' },
+  });
+  const config = loadTrawlConfig(trawl.env);
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'bench', log });
+  const admin = kafka.admin();
+  const publisher = new MessagePublisher(kafka, config.TRAWL_TOPIC_PREFIX, log, { maxMessageBytes: 4 * 1024 * 1024 });
+  const db = new pg.Client({ connectionString: trawl.db.url });
+  try {
+    await admin.connect();
+    await ensureTopics(admin, {
+      prefix: config.TRAWL_TOPIC_PREFIX,
+      partitions: config.TRAWL_TOPIC_PARTITIONS,
+      eventsRetentionMs: config.TRAWL_EVENTS_RETENTION_MS,
+      commandsRetentionMs: config.TRAWL_COMMANDS_RETENTION_MS,
+      messageMaxBytes: config.TRAWL_MESSAGE_MAX_BYTES,
+    });
+    let events = 0;
+    for (let b = 0; b < batches; b += 1) {
+      const messages = batchLog(domains);
+      events += messages.length;
+      for (let i = 0; i < messages.length; i += 500) await publisher.publish(messages.slice(i, i + 500));
+    }
+    // From the process start: whatever it projects while starting up counts too.
+    const started = Date.now();
+    await trawl.launch('aggregator');
+    const ready = (Date.now() - started) / 1000;
+    await db.connect();
+    for (;;) {
+      const { rows } = await db.query<{ n: number }>(
+        `select count(*)::int as n from batches where status = 'complete'`,
+      );
+      if (rows[0]!.n === batches) break;
+      if (Date.now() - started > 20 * 60_000) throw new Error(`only ${rows[0]!.n} of ${batches} complete after 20 min`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const seconds = (Date.now() - started) / 1000;
+    process.stdout.write(
+      `TRAWL_CONSUMER_MAX_BATCH=${maxBatch.padEnd(5)} ${events} events (${batches} batches x ${domains} domains) ` +
+        `projected in ${seconds.toFixed(1)} s from the process start (ready after ${ready.toFixed(1)} s): ` +
+        `${(events / seconds).toFixed(0)} events/s, ${(events / Math.max(0.1, seconds - ready)).toFixed(0)} events/s after ready\n`,
+    );
+  } finally {
+    await db.end().catch(() => undefined);
+    await publisher.disconnect();
+    await admin.disconnect();
+    await trawl.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const batches = Number(arg('batches', '20'));
+  const domains = Number(arg('domains', '1000'));
+  for (const maxBatch of arg('max-batch', '1,500').split(',')) await run(maxBatch, batches, domains);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
