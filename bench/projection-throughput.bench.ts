@@ -1,10 +1,11 @@
 /**
- * The aggregator's steady state: a synthetic batch-events log (B batches of D domains: requested,
- * started, then queued, started and scraped with one page per domain) is written to Kafka first;
- * then a real aggregator process starts on it and the bench times it from ready until every
- * batch is complete in Postgres. Run once per TRAWL_CONSUMER_MAX_BATCH (1 = one transaction per
- * event, as before batched folds). Usage:
- *   npm run bench -- projection-throughput --batches 20 --domains 1000 --max-batch 1,500
+ * The steady state of the log's in-order consumers: a synthetic batch-events log (B batches of D
+ * domains: requested, started, then queued, started and scraped with one page per domain) is
+ * written to Kafka first; then a real aggregator (or scheduler) process starts on it and the bench
+ * times it until every batch is complete in its tables. The scheduler also sends a command per
+ * domain (nobody consumes them) and reads its own events back. Run once per
+ * TRAWL_CONSUMER_MAX_BATCH (1 = one transaction per event, as before batched folds). Usage:
+ *   npm run bench -- projection-throughput --services aggregator,scheduler --batches 20 --domains 1000 --max-batch 1,500
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -85,8 +86,14 @@ function batchLog(domainCount: number): AnyMessage[] {
   return events;
 }
 
-async function run(maxBatch: string, batches: number, domains: number): Promise<void> {
-  const trawl = await TrawlUnderTest.start(`bench-projection-${maxBatch}`, {
+type Consumer = 'aggregator' | 'scheduler';
+const DONE: Record<Consumer, string> = {
+  aggregator: `select count(*)::int as n from batches where status = 'complete'`,
+  scheduler: `select count(*)::int as n from scheduler_batches where finished`,
+};
+
+async function run(service: Consumer, maxBatch: string, batches: number, domains: number): Promise<void> {
+  const trawl = await TrawlUnderTest.start(`bench-${service}-${maxBatch}`, {
     services: [],
     env: { TRAWL_CONSUMER_MAX_BATCH: maxBatch, LOG_LEVEL: 'warn' },
   });
@@ -112,20 +119,18 @@ async function run(maxBatch: string, batches: number, domains: number): Promise<
     }
     // From the process start: whatever it projects while starting up counts too.
     const started = Date.now();
-    await trawl.launch('aggregator');
+    await trawl.launch(service);
     const ready = (Date.now() - started) / 1000;
     await db.connect();
     for (;;) {
-      const { rows } = await db.query<{ n: number }>(
-        `select count(*)::int as n from batches where status = 'complete'`,
-      );
+      const { rows } = await db.query<{ n: number }>(DONE[service]);
       if (rows[0]!.n === batches) break;
       if (Date.now() - started > 20 * 60_000) throw new Error(`only ${rows[0]!.n} of ${batches} complete after 20 min`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const seconds = (Date.now() - started) / 1000;
     process.stdout.write(
-      `TRAWL_CONSUMER_MAX_BATCH=${maxBatch.padEnd(5)} ${events} events (${batches} batches x ${domains} domains) ` +
+      `${service.padEnd(10)} TRAWL_CONSUMER_MAX_BATCH=${maxBatch.padEnd(5)} ${events} events (${batches} batches x ${domains} domains) ` +
         `projected in ${seconds.toFixed(1)} s from the process start (ready after ${ready.toFixed(1)} s): ` +
         `${(events / seconds).toFixed(0)} events/s, ${(events / Math.max(0.1, seconds - ready)).toFixed(0)} events/s after ready\n`,
     );
@@ -140,7 +145,9 @@ async function run(maxBatch: string, batches: number, domains: number): Promise<
 async function main(): Promise<void> {
   const batches = Number(arg('batches', '20'));
   const domains = Number(arg('domains', '1000'));
-  for (const maxBatch of arg('max-batch', '1,500').split(',')) await run(maxBatch, batches, domains);
+  for (const service of arg('services', 'aggregator,scheduler').split(',') as Consumer[]) {
+    for (const maxBatch of arg('max-batch', '1,500').split(',')) await run(service, maxBatch, batches, domains);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { type AnyMessage, BATCH_EVENT_TYPES, wellFormedDeep } from '@trawl/contracts';
-import { Consumes, type MessageHandlerProvider } from '@trawl/messaging';
+import { type AnyMessage, BATCH_EVENT_TYPES, type BatchEvent, wellFormedDeep } from '@trawl/contracts';
+import { Consumes, type Delivered, type MessageHandlerProvider } from '@trawl/messaging';
 import { BatchFlowService } from './batch-flow.service';
 
-/** Reads the batch-events log in order, one partition at a time. */
+/** Reads the batch-events log in order, one partition at a time, a fetch's events decided together. */
 @Injectable()
 @Consumes({ group: 'scheduler', topics: ['batchEvents'], types: BATCH_EVENT_TYPES, concurrency: 1 })
 export class BatchEventsHandler implements MessageHandlerProvider {
@@ -13,5 +13,13 @@ export class BatchEventsHandler implements MessageHandlerProvider {
     if (message.type === 'domain.scrape') return;
     // Producers make text well-formed at the source; the scheduler's own rows do not depend on it.
     await this.flow.onEvent(wellFormedDeep(message));
+  }
+
+  async handleBatch(messages: readonly Delivered[]): Promise<void> {
+    const events = messages
+      .map(({ message }) => message)
+      .filter((message): message is BatchEvent => message.type !== 'domain.scrape')
+      .map((event) => wellFormedDeep(event));
+    await this.flow.onEvents(events);
   }
 }

@@ -1,7 +1,6 @@
 import { type BatchEvent, createMessage, initialDomainView } from '@trawl/contracts';
-import { decide, type FlowDecision, type FlowInput, rowsFor } from './batch-flow.decider';
+import { decide, type FlowDecision, type FlowInput, rowsFor, selectRows } from './batch-flow.decider';
 import { type FlowBatch, type FlowDomain } from './batch-flow.state';
-import { selectRows } from './testing/simulated-scheduler';
 
 const batchId = '00000000-0000-4000-8000-0000000000aa';
 const t0 = new Date('2026-11-23T10:00:00.000Z');

@@ -51,6 +51,18 @@ export function rowsFor(batch: FlowBatch, input: FlowInput, now: Date): DomainSe
   return selection;
 }
 
+/** The rows BatchFlowStore.load would return for a selection, from rows held in memory (the same four conditions). */
+export function selectRows(domains: Iterable<FlowDomain>, selection: DomainSelection): FlowDomain[] {
+  const { named, window, cancellable, dueBy } = selection;
+  return [...domains].filter(
+    (row) =>
+      named.includes(row.domain) ||
+      (window !== null && row.ordinal >= window.from && row.ordinal < window.from + window.count) ||
+      (cancellable && (row.view.status === 'pending' || row.view.awaitingRetry)) ||
+      (dueBy !== null && row.dueAt !== null && row.dueAt <= dueBy),
+  );
+}
+
 /**
  * Decides what the scheduler does for one batch on one input, over the rows `rowsFor` selected.
  * Pure: no I/O, the clock and randomness come in as arguments, and the given rows are not changed.

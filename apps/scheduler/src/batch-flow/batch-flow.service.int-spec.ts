@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type DataSource } from 'typeorm';
 import { loadTrawlConfig } from '@trawl/config';
-import { type AnyMessage, type BatchEvent, createMessage, type MessageOf } from '@trawl/contracts';
+import { type AnyMessage, type BatchEvent, createMessage, deterministicId, type MessageOf } from '@trawl/contracts';
 import { type MessagePublisher } from '@trawl/messaging';
 import { createDataSource } from '@trawl/persistence';
 import { createLogger } from '@trawl/telemetry';
@@ -60,9 +60,11 @@ describe('the scheduler on a real Postgres', () => {
     await db?.drop();
   });
 
+  let config: ReturnType<typeof loadTrawlConfig>;
+
   beforeEach(() => {
     publisher = new RecordingPublisher();
-    const config = loadTrawlConfig({
+    config = loadTrawlConfig({
       ...stackEnv(),
       DATABASE_URL: db.url,
       SCHEDULER_ATTEMPT_TIMEOUT_MS: String(ATTEMPT_TIMEOUT_MS),
@@ -221,5 +223,122 @@ describe('the scheduler on a real Postgres', () => {
       }),
     );
     expect(await batchRow(batchId)).toEqual({ in_flight: 0, ended: 1, finished: true });
+  });
+  describe('deciding the events of a fetch together (onEvents)', () => {
+    /**
+     * Runs one batch to its end against scripted scrapers: every command is answered by
+     * domain.started and a result (the first attempt of every third domain fails in a retryable
+     * way), with the log handed to the scheduler through `feed`. Returns what it published and its
+     * final batch row.
+     */
+    async function runBatch(feed: (events: BatchEvent[]) => Promise<void>) {
+      const batchId = randomUUID();
+      const base = { tenant: 't', batchId };
+      const names = Array.from({ length: 30 }, (_, i) => `d${i}.example`);
+      const log: BatchEvent[] = [
+        createMessage({
+          ...base,
+          id: deterministicId(batchId, 'requested'),
+          type: 'batch.requested',
+          data: {
+            domains: names,
+            max_pages: 1,
+            max_concurrent_jobs: 4,
+            metadata: {},
+            requested_at: new Date().toISOString(),
+            trace_id: null,
+            idempotency_key: null,
+          },
+        }),
+      ];
+      let read = 0;
+      let answered = 0;
+      for (let round = 0; round < 200; round += 1) {
+        const unread = log.slice(read);
+        read = log.length;
+        if (unread.length > 0) await feed(unread);
+        log.push(...publisher.eventsSince(0).filter((event) => !log.some((seen) => seen.id === event.id)));
+        const commands = publisher.sent.filter((m): m is MessageOf<'domain.scrape'> => m.type === 'domain.scrape');
+        for (const command of commands.slice(answered)) {
+          const { domain, attempt, dispatch_id } = command.data;
+          const at = new Date().toISOString();
+          const fails = attempt === 1 && Number(domain.slice(1, domain.indexOf('.'))) % 3 === 0;
+          log.push(
+            createMessage({
+              ...base,
+              id: deterministicId(batchId, 'test-started', domain, attempt),
+              type: 'domain.started',
+              data: { domain, attempt, dispatch_id, started_at: at, scraper_id: 's' },
+            }),
+            fails
+              ? createMessage({
+                  ...base,
+                  id: deterministicId(batchId, 'test-failed', domain, attempt),
+                  type: 'domain.failed',
+                  data: {
+                    domain,
+                    attempt,
+                    dispatch_id,
+                    started_at: at,
+                    finished_at: at,
+                    error: { class: 'timeout', message: 'slow', retryable: true },
+                    pages: [],
+                  },
+                })
+              : createMessage({
+                  ...base,
+                  id: deterministicId(batchId, 'test-scraped', domain, attempt),
+                  type: 'domain.scraped',
+                  data: {
+                    domain,
+                    attempt,
+                    dispatch_id,
+                    started_at: at,
+                    finished_at: at,
+                    pages: [],
+                    extraction: { emails: [], phones: [], socials: [], technologies: [] },
+                  },
+                }),
+          );
+        }
+        answered = commands.length;
+        await flow.onTimers(batchId, new Date(Date.now() + 1_000));
+        log.push(...publisher.eventsSince(0).filter((event) => !log.some((seen) => seen.id === event.id)));
+        if ((await batchRow(batchId))?.finished) break;
+      }
+      const label = (message: AnyMessage) =>
+        'domain' in message.data ? `${message.type} ${message.data.domain}#${message.data.attempt}` : message.type;
+      return { batch: await batchRow(batchId), sent: publisher.sent.map(label).sort() };
+    }
+
+    it('decides exactly what deciding one event at a time decides, whatever the fetch sizes', async () => {
+      const byOne = await runBatch(async (events) => {
+        for (const event of events) await flow.onEvent(event);
+      });
+      expect(byOne.batch).toEqual({ in_flight: 0, ended: 30, finished: true });
+
+      publisher = new RecordingPublisher();
+      flow = new BatchFlowService(
+        sql,
+        publisher as unknown as MessagePublisher,
+        config,
+        createLogger('scheduler', 'silent'),
+      );
+      let fetches = 0;
+      const together = await runBatch(async (events) => {
+        // Fetches of 1 to 7 events, some repeated (a redelivery after a lost commit).
+        for (let from = 0; from < events.length;) {
+          const size = 1 + (fetches % 7);
+          const fetch = events.slice(from, from + size);
+          fetches += 1;
+          await flow.onEvents(fetches % 5 === 0 ? [...fetch, ...fetch] : fetch);
+          from += size;
+        }
+      });
+      expect(together.batch).toEqual(byOne.batch);
+      // Deterministic ids: the same events and commands, whichever way they were decided.
+      expect(together.sent).toEqual(byOne.sent);
+      expect(byOne.sent.filter((label) => label.startsWith('domain.scrape'))).toHaveLength(40);
+    });
   });
 });

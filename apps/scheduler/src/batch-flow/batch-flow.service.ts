@@ -1,13 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { context } from '@opentelemetry/api';
 import { type DataSource } from 'typeorm';
-import { type AnyMessage, type BatchEvent, type MessageOf } from '@trawl/contracts';
+import { type AnyMessage, type BatchEvent, domainOf, type MessageOf } from '@trawl/contracts';
 import { TRAWL_CONFIG, type TrawlConfig } from '@trawl/config';
 import { MessagePublisher, NonRetryableError } from '@trawl/messaging';
-import { DATA_SOURCE, ensureInitialized, markProcessed } from '@trawl/persistence';
+import { DATA_SOURCE, ensureInitialized, markProcessed, markProcessedMany } from '@trawl/persistence';
 import { extractTraceContext, inSpan, injectTraceHeaders, LOG, type Log, TrawlAttribute } from '@trawl/telemetry';
-import { decide, type FlowDecision, type FlowInput, rowsFor } from './batch-flow.decider';
-import { type AttemptPolicy, type FlowSettings, newFlowBatch } from './batch-flow.state';
+import {
+  decide,
+  type DomainSelection,
+  type FlowDecision,
+  type FlowInput,
+  rowsFor,
+  selectRows,
+} from './batch-flow.decider';
+import { type AttemptPolicy, type FlowDomain, type FlowSettings, newFlowBatch } from './batch-flow.state';
 import { BatchFlowStore } from './batch-flow.store';
 
 const CONSUMER = 'scheduler';
@@ -57,6 +64,59 @@ export class BatchFlowService {
     });
   }
 
+  /**
+   * The events of one Kafka fetch in one transaction: their ids recorded at once, and for each
+   * batch, its events decided in log order over rows held in memory (read once, written once),
+   * the events of all decisions sent, then their commands, then the rows stored. The same
+   * decisions as onEvent one event at a time; a failure leaves everything to be decided again.
+   */
+  async onEvents(events: readonly BatchEvent[]): Promise<void> {
+    await ensureInitialized(this.dataSource);
+    await this.dataSource.transaction(async (em) => {
+      const fresh = await markProcessedMany(
+        em,
+        CONSUMER,
+        events.map((event) => event.id),
+      );
+      const store = new BatchFlowStore(em);
+      for (const [batchId, run] of byBatch(events, fresh)) await this.decideRun(store, batchId, run);
+    });
+  }
+
+  private async decideRun(store: BatchFlowStore, batchId: string, run: BatchEvent[]): Promise<void> {
+    for (const event of run) if (event.type === 'batch.requested') await this.store(store, event);
+    const stored = await store.lock(batchId);
+    if (!stored) throw new NonRetryableError(`no batch.requested was seen for batch ${batchId}`);
+    let { batch } = stored;
+    if (batch.finished) return;
+    const rows = new RowsInMemory(store, batchId);
+    // Most of what the run needs in one query: its domains and the release window it can reach.
+    await rows.ensure({
+      named: [...new Set(run.map(domainOf).filter((name) => name !== undefined))],
+      window: { from: batch.nextOrdinal, count: batch.maxConcurrent + run.length },
+      cancellable: run.some((event) => event.type === 'batch.cancel-requested'),
+      dueBy: null,
+    });
+    const decisions: FlowDecision[] = [];
+    for (const event of run) {
+      if (batch.finished) break;
+      const now = new Date();
+      const input: FlowInput = { kind: 'event', event };
+      const selection = rowsFor(batch, input, now);
+      await rows.ensure(selection);
+      const decision = decide({ batch, domains: rows.select(selection) }, input, now, this.settings);
+      batch = decision.batch;
+      rows.update(decision.changed);
+      decisions.push(decision);
+    }
+    await this.commit(store, {
+      batch,
+      changed: rows.changed(),
+      events: decisions.flatMap((decision) => decision.events),
+      commands: decisions.flatMap((decision) => decision.commands),
+    });
+  }
+
   private async store(store: BatchFlowStore, event: MessageOf<'batch.requested'>): Promise<void> {
     await store.insert(newFlowBatch(event, this.policy), event.data.domains, injectTraceHeaders());
   }
@@ -92,7 +152,8 @@ export class BatchFlowService {
       this.log.info(
         {
           batch_id: batch.batchId,
-          dispatched: commands.map((c) => `${c.data.domain}#${c.data.attempt}`),
+          dispatched: commands.slice(0, 20).map((c) => `${c.data.domain}#${c.data.attempt}`),
+          dispatched_count: commands.length,
           in_flight: batch.inFlight,
           ended: batch.ended,
           total: batch.total,
@@ -110,5 +171,75 @@ export class BatchFlowService {
   async batchesWithDueTimers(now: Date, limit: number): Promise<string[]> {
     await ensureInitialized(this.dataSource);
     return new BatchFlowStore(this.dataSource.manager).batchesWithDueTimers(now, limit);
+  }
+}
+
+/** The events not seen before, each once, grouped by batch in log order. */
+function byBatch(events: readonly BatchEvent[], fresh: ReadonlySet<string>): Map<string, BatchEvent[]> {
+  const groups = new Map<string, BatchEvent[]>();
+  const taken = new Set<string>();
+  for (const event of events) {
+    const id = event.id.toLowerCase();
+    if (!fresh.has(id) || taken.has(id)) continue;
+    taken.add(id);
+    const group = groups.get(event.batch_id);
+    if (group) group.push(event);
+    else groups.set(event.batch_id, [event]);
+  }
+  return groups;
+}
+
+/**
+ * One batch's domain rows during a run of decisions: loaded from the store when a selection needs
+ * rows not held yet, then kept, with each decision's changes, as the newest version of each row.
+ */
+class RowsInMemory {
+  private readonly rows = new Map<number, FlowDomain>();
+  private readonly byName = new Map<string, number>();
+  private readonly touched = new Set<number>();
+  private cancellableLoaded = false;
+
+  constructor(
+    private readonly store: BatchFlowStore,
+    private readonly batchId: string,
+  ) {}
+
+  /** Loads what the store would select and is not held yet (rows held are newer than the store's). */
+  async ensure(selection: DomainSelection): Promise<void> {
+    const named = selection.named.filter((name) => !this.byName.has(name));
+    let window = selection.window;
+    if (window) {
+      const missing: number[] = [];
+      for (let ordinal = window.from; ordinal < window.from + window.count; ordinal += 1) {
+        if (!this.rows.has(ordinal)) missing.push(ordinal);
+      }
+      window =
+        missing.length === 0 ? null : { from: missing[0]!, count: missing[missing.length - 1]! - missing[0]! + 1 };
+    }
+    const cancellable = selection.cancellable && !this.cancellableLoaded;
+    if (named.length === 0 && !window && !cancellable && !selection.dueBy) return;
+    const loaded = await this.store.load(this.batchId, { named, window, cancellable, dueBy: selection.dueBy });
+    if (cancellable) this.cancellableLoaded = true;
+    for (const row of loaded) {
+      if (this.rows.has(row.ordinal)) continue;
+      this.rows.set(row.ordinal, row);
+      this.byName.set(row.domain, row.ordinal);
+    }
+  }
+
+  select(selection: DomainSelection): FlowDomain[] {
+    return selectRows(this.rows.values(), selection);
+  }
+
+  update(changed: readonly FlowDomain[]): void {
+    for (const row of changed) {
+      this.rows.set(row.ordinal, row);
+      this.byName.set(row.domain, row.ordinal);
+      this.touched.add(row.ordinal);
+    }
+  }
+
+  changed(): FlowDomain[] {
+    return [...this.touched].map((ordinal) => this.rows.get(ordinal)!);
   }
 }

@@ -9,7 +9,7 @@ import {
   initialDomainView,
   type MessageOf,
 } from '@trawl/contracts';
-import { decide, type DomainSelection, type FlowDecision, type FlowInput, rowsFor } from '../batch-flow.decider';
+import { decide, type FlowDecision, type FlowInput, rowsFor, selectRows } from '../batch-flow.decider';
 import {
   type AttemptPolicy,
   type FlowBatch,
@@ -29,18 +29,6 @@ export type Failure =
   | 'commit-failed';
 
 export type ScraperReport = 'started' | 'scraped' | 'retryable' | 'fatal';
-
-/** The rows BatchFlowStore.load returns for a selection, from rows held in memory (the same four conditions). */
-export function selectRows(domains: Iterable<FlowDomain>, selection: DomainSelection): FlowDomain[] {
-  const { named, window, cancellable, dueBy } = selection;
-  return [...domains].filter(
-    (row) =>
-      named.includes(row.domain) ||
-      (window !== null && row.ordinal >= window.from && row.ordinal < window.from + window.count) ||
-      (cancellable && (row.view.status === 'pending' || row.view.awaitingRetry)) ||
-      (dueBy !== null && row.dueAt !== null && row.dueAt <= dueBy),
-  );
-}
 
 /**
  * The shared fold over a stretch of the log, as the aggregator folds it: each event once,
