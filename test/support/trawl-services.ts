@@ -170,6 +170,18 @@ export class TrawlUnderTest {
     await exited;
   }
 
+  /** Stops a service the polite way (SIGTERM: it leaves its consumer groups and drains). */
+  async terminate(name: InstanceName): Promise<void> {
+    const running = this.processes.get(name);
+    if (!running) return;
+    this.processes.delete(name);
+    const { child } = running;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+
   logs(name: InstanceName): string[] {
     return this.processes.get(name)?.output ?? [];
   }

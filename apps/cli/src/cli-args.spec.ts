@@ -60,9 +60,25 @@ describe('parseCommand', () => {
     [['dlq', 'show', '42'], /"42" is not a dead-letter id/],
     [['dlq', 'list', '--since', 'yesterday'], /--since must be an ISO 8601 time or an age/],
     [['dlq', 'list', '--limit', '0'], /--limit must be a positive integer/],
+    [['replay', 'now'], /replay: unexpected argument "now"/],
+    [['replay', '--swap', '--keep'], /--swap and --keep exclude each other/],
+    [['replay', '--limit', 'many'], /--limit must be a whole number/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseCommand(argv)).toThrow(UsageError);
     expect(() => parseCommand(argv)).toThrow(message);
+  });
+});
+
+describe('replay', () => {
+  it('compares by default, listing up to 100 differences', () => {
+    expect(parseCommand(['replay'])).toEqual({ kind: 'replay', swap: false, keep: false, json: false, limit: 100 });
+    expect(parseCommand(['replay', '--swap', '--json', '--limit', '0'])).toEqual({
+      kind: 'replay',
+      swap: true,
+      keep: false,
+      json: true,
+      limit: 0,
+    });
   });
 });
 

@@ -8,7 +8,17 @@ export type CliCommand =
   | { kind: 'keys-revoke'; keyId: string }
   | ({ kind: 'dlq-list'; json: boolean; limit: number } & DlqFilter)
   | { kind: 'dlq-show'; id: string; json: boolean }
-  | ({ kind: 'dlq-redrive'; ids: string[]; all: boolean; json: boolean } & DlqFilter);
+  | ({ kind: 'dlq-redrive'; ids: string[]; all: boolean; json: boolean } & DlqFilter)
+  | ReplayCommand;
+
+export interface ReplayCommand {
+  kind: 'replay';
+  swap: boolean;
+  keep: boolean;
+  json: boolean;
+  /** Differences listed (all are counted). */
+  limit: number;
+}
 
 export interface DlqFilter {
   type?: string;
@@ -41,6 +51,11 @@ commands:
   dlq show ID [--json]                     one dead letter: reason, source, headers, body (ID: partition:offset)
   dlq redrive (ID... | FILTERS | --all) [--json]
                                            put dead letters back on their source topics, each once
+  replay [--swap] [--keep] [--limit N] [--json]
+                                           rebuild the projection from the batch-events log into a fresh
+                                           schema and compare it with the live one (exit 1 if they differ);
+                                           --swap makes it the live one (stop the aggregators first),
+                                           --keep leaves the rebuilt schema for inspection
 
 FILTERS: --type TYPE (e.g. domain.scraped), --batch BATCH_ID, --since TIME (ISO 8601, or 15m, 6h, 7d ago)
 
@@ -127,6 +142,33 @@ function parse(args: string[], options: { tenant?: boolean; json?: boolean }) {
   }
 }
 
+function parseReplay(args: string[]): ReplayCommand {
+  let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        swap: { type: 'boolean' },
+        keep: { type: 'boolean' },
+        json: { type: 'boolean' },
+        limit: { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0] ?? 'invalid arguments');
+  }
+  noPositionals(positionals, 'replay');
+  const limit = typeof values.limit === 'string' ? Number(values.limit) : 100;
+  if (!Number.isInteger(limit) || limit < 0) throw new UsageError('replay: --limit must be a whole number');
+  if (values.swap === true && values.keep === true) {
+    throw new UsageError('replay: --swap and --keep exclude each other (a swapped schema becomes the live one)');
+  }
+  return { kind: 'replay', swap: values.swap === true, keep: values.keep === true, json: values.json === true, limit };
+}
+
 function noPositionals(positionals: string[], command: string): void {
   if (positionals.length > 0) throw new UsageError(`${command}: unexpected argument "${positionals[0]}"`);
 }
@@ -140,6 +182,7 @@ export function parseCommand(argv: string[]): CliCommand {
     return { kind: 'migrate' };
   }
   if (command === 'dlq') return parseDlq(rest[0], rest.slice(1));
+  if (command === 'replay') return parseReplay(rest);
   if (command !== 'keys') throw new UsageError(`unknown command "${command}"`);
   const [sub, ...args] = rest;
   switch (sub) {

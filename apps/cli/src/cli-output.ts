@@ -2,6 +2,8 @@
 export interface CliOutput {
   out(line: string): void;
   err(line: string): void;
+  /** A status line redrawn in place (a progress bar); absent when stderr is not a terminal. '' clears it. */
+  progress?(line: string): void;
 }
 
 /** An error the user can act on: printed as one line, exit code 1. */

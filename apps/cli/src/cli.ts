@@ -14,6 +14,7 @@ import {
   UsageError,
 } from './cli-args';
 import { CliError, type CliOutput } from './cli-output';
+import { replayCommand } from './replay/replay.command';
 import { migrateCommand } from './commands/migrate.command';
 import { createKeyCommand, listKeysCommand, revokeKeyCommand } from './commands/keys.command';
 import {
@@ -113,6 +114,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, output: Cli
     return EXIT_OK;
   }
   if (isKafkaCommand(command)) return runOnKafka(command, env, output);
+  const replay = command.kind === 'replay' ? command : undefined;
   let databaseUrl = '';
   let dataSource: DataSource | undefined;
   try {
@@ -124,7 +126,13 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, output: Cli
       logging: false,
     });
     await dataSource.initialize();
-    return await execute(command, dataSource, output);
+    if (replay) {
+      const config = loadTrawlConfig(env);
+      const log = createLogger('trawl-cli', 'silent');
+      const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'trawl-cli-replay', log });
+      return await replayCommand({ dataSource, kafka, topicPrefix: config.TRAWL_TOPIC_PREFIX }, replay, output);
+    }
+    return await execute(command as DatabaseCommand, dataSource, output);
   } catch (error) {
     const line = describeError(error, databaseUrl);
     output.err(`trawl: ${line ?? `unexpected error: ${error instanceof Error ? error.message : String(error)}`}`);

@@ -9,12 +9,8 @@ import {
   NonRetryableError,
 } from '@trawl/messaging';
 import { LOG, type Log } from '@trawl/telemetry';
-import { DATA_SOURCE, ensureInitialized, markProcessed, markProcessedMany } from '@trawl/persistence';
-import { foldEvents, projectEvent } from './projection.projector';
-import { ProjectionStore } from './projection.store';
-import { reducedEvent } from './reduced-event';
-
-const CONSUMER = 'aggregator';
+import { DATA_SOURCE, ensureInitialized, markProcessed } from '@trawl/persistence';
+import { AGGREGATOR_CONSUMER, projectEvent, projectEvents, ProjectionStore, reducedEvent } from '@trawl/projection';
 
 /**
  * Projects the batch-events log into Postgres. The events of one Kafka fetch are applied in one
@@ -31,6 +27,15 @@ export class BatchEventsProjectionHandler implements MessageHandlerProvider {
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(LOG) private readonly log: Log,
   ) {}
+
+  async handleBatch(messages: readonly Delivered[]): Promise<void> {
+    await ensureInitialized(this.dataSource);
+    const events = messages
+      .map(({ message }) => message)
+      .filter((message): message is BatchEvent => message.type !== 'domain.scrape')
+      .map((event) => wellFormedDeep(event));
+    await this.dataSource.transaction((em) => projectEvents(em, AGGREGATOR_CONSUMER, events));
+  }
 
   async handle(message: AnyMessage): Promise<void> {
     if (message.type === 'domain.scrape') return;
@@ -50,45 +55,9 @@ export class BatchEventsProjectionHandler implements MessageHandlerProvider {
     }
   }
 
-  async handleBatch(messages: readonly Delivered[]): Promise<void> {
-    await ensureInitialized(this.dataSource);
-    const events = messages
-      .map(({ message }) => message)
-      .filter((message): message is BatchEvent => message.type !== 'domain.scrape')
-      .map((event) => wellFormedDeep(event));
-    await this.dataSource.transaction(async (em) => {
-      const fresh = await markProcessedMany(
-        em,
-        CONSUMER,
-        events.map((event) => event.id),
-      );
-      const store = new ProjectionStore(em);
-      for (const [batchId, run] of byBatch(events, fresh)) await this.projectRun(store, batchId, run);
-    });
-  }
-
-  /** One batch's events of a fetch, in log order: its rows are read once and written once. */
-  private async projectRun(store: ProjectionStore, batchId: string, events: BatchEvent[]): Promise<void> {
-    for (const event of events) if (event.type === 'batch.requested') await store.insertBatch(event);
-    const rest = events.filter((event) => event.type !== 'batch.requested');
-    if (rest.length === 0) return;
-    const batch = await store.lockBatch(batchId);
-    if (!batch) throw new NonRetryableError(`no batch.requested was projected for batch ${batchId}`);
-    const names = [...new Set(rest.map(domainOf).filter((name) => name !== undefined))];
-    const domains = names.length > 0 ? await store.domains(batchId, names) : [];
-    if (rest.some((event) => event.type === 'batch.cancel-requested')) {
-      const loaded = new Set(names);
-      domains.push(...(await store.cancellableDomains(batchId)).filter((domain) => !loaded.has(domain.domain)));
-    }
-    const result = foldEvents({ batch, domains }, rest);
-    if (result.batch === batch) return;
-    await store.saveDomains(batchId, result.changes);
-    await store.saveBatch(batchId, result.batch);
-  }
-
   private async apply(event: BatchEvent): Promise<void> {
     await this.dataSource.transaction(async (em) => {
-      if (!(await markProcessed(em, CONSUMER, event.id))) return;
+      if (!(await markProcessed(em, AGGREGATOR_CONSUMER, event.id))) return;
       await this.project(new ProjectionStore(em), event);
     });
   }
@@ -112,19 +81,4 @@ export class BatchEventsProjectionHandler implements MessageHandlerProvider {
     await store.saveDomains(event.batch_id, result.changes);
     await store.saveBatch(event.batch_id, result.batch);
   }
-}
-
-/** The events not seen before, each once, grouped by batch in log order. */
-function byBatch(events: readonly BatchEvent[], fresh: ReadonlySet<string>): Map<string, BatchEvent[]> {
-  const groups = new Map<string, BatchEvent[]>();
-  const taken = new Set<string>();
-  for (const event of events) {
-    const id = event.id.toLowerCase();
-    if (!fresh.has(id) || taken.has(id)) continue;
-    taken.add(id);
-    const group = groups.get(event.batch_id);
-    if (group) group.push(event);
-    else groups.set(event.batch_id, [event]);
-  }
-  return groups;
 }

@@ -4,7 +4,7 @@ import { type DataSource } from 'typeorm';
 import { type AnyMessage, type BatchEvent, domainOf, type MessageOf } from '@trawl/contracts';
 import { TRAWL_CONFIG, type TrawlConfig } from '@trawl/config';
 import { MessagePublisher, NonRetryableError } from '@trawl/messaging';
-import { DATA_SOURCE, ensureInitialized, markProcessed, markProcessedMany } from '@trawl/persistence';
+import { DATA_SOURCE, ensureInitialized, freshByBatch, markProcessed, markProcessedMany } from '@trawl/persistence';
 import { extractTraceContext, inSpan, injectTraceHeaders, LOG, type Log, TrawlAttribute } from '@trawl/telemetry';
 import {
   decide,
@@ -79,7 +79,7 @@ export class BatchFlowService {
         events.map((event) => event.id),
       );
       const store = new BatchFlowStore(em);
-      for (const [batchId, run] of byBatch(events, fresh)) await this.decideRun(store, batchId, run);
+      for (const [batchId, run] of freshByBatch(events, fresh)) await this.decideRun(store, batchId, run);
     });
   }
 
@@ -172,21 +172,6 @@ export class BatchFlowService {
     await ensureInitialized(this.dataSource);
     return new BatchFlowStore(this.dataSource.manager).batchesWithDueTimers(now, limit);
   }
-}
-
-/** The events not seen before, each once, grouped by batch in log order. */
-function byBatch(events: readonly BatchEvent[], fresh: ReadonlySet<string>): Map<string, BatchEvent[]> {
-  const groups = new Map<string, BatchEvent[]>();
-  const taken = new Set<string>();
-  for (const event of events) {
-    const id = event.id.toLowerCase();
-    if (!fresh.has(id) || taken.has(id)) continue;
-    taken.add(id);
-    const group = groups.get(event.batch_id);
-    if (group) group.push(event);
-    else groups.set(event.batch_id, [event]);
-  }
-  return groups;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { type EntityManager } from 'typeorm';
+import { type BatchEvent } from '@trawl/contracts';
 
 /**
  * Records that a consumer applied an event, in the caller's transaction. Returns false when it
@@ -27,4 +28,19 @@ export async function markProcessedMany(
     [consumer, [...new Set(eventIds)]],
   );
   return new Set(rows.map((row) => row.event_id));
+}
+
+/** The events markProcessedMany found fresh, each once, grouped by batch in log order. */
+export function freshByBatch(events: readonly BatchEvent[], fresh: ReadonlySet<string>): Map<string, BatchEvent[]> {
+  const groups = new Map<string, BatchEvent[]>();
+  const taken = new Set<string>();
+  for (const event of events) {
+    const id = event.id.toLowerCase();
+    if (!fresh.has(id) || taken.has(id)) continue;
+    taken.add(id);
+    const group = groups.get(event.batch_id);
+    if (group) group.push(event);
+    else groups.set(event.batch_id, [event]);
+  }
+  return groups;
 }
