@@ -20,7 +20,9 @@ const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': swc },
   moduleFileExtensions: ['ts', 'js', 'json'],
-  moduleNameMapper: { '^@trawl/(config|contracts|messaging|persistence|projection|telemetry|service)$': '<rootDir>/libs/$1/src' },
+  moduleNameMapper: {
+    '^@trawl/(config|contracts|messaging|persistence|projection|telemetry|service)$': '<rootDir>/libs/$1/src',
+  },
   setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
 };
 
