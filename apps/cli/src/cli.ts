@@ -120,10 +120,12 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, output: Cli
   try {
     databaseUrl = loadTrawlConfig(env).DATABASE_URL;
     // Two connections: runMigrations holds one for its advisory lock while migrating on another.
-    // No TypeORM logging: it would add multi-line query dumps to the one error line.
+    // No TypeORM logging: it would add multi-line query dumps to the one error line, and its
+    // slow-query lines (on stdout) to what scripts read.
     dataSource = new DataSource({
       ...dataSourceOptions(databaseUrl, { poolSize: 2, applicationName: 'trawl-cli' }),
       logging: false,
+      maxQueryExecutionTime: 0,
     });
     await dataSource.initialize();
     if (replay) {
