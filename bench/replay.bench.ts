@@ -55,10 +55,10 @@ async function main(): Promise<void> {
     const { stdout } = await run(process.execPath, [cli, 'replay', '--json', '--limit', '0'], {
       env: trawl.env,
       maxBuffer: 64 * 1024 * 1024,
-    }).catch((error: { code?: number; stdout?: string; stderr?: string }) => {
+    }).catch((error: { code?: number; stdout?: string; stderr?: string; message?: string }) => {
       // Exit 1: the projections differ, as they must here (the live one is empty).
       if (error.code === 1 && error.stdout) return { stdout: error.stdout };
-      throw new Error(`trawl replay failed: ${error.stderr ?? String(error)}`);
+      throw new Error(`trawl replay failed: ${error.stderr ?? error.message ?? 'no output'}`);
     });
     const wall = (Date.now() - started) / 1000;
     const summary = JSON.parse(stdout) as {
