@@ -16,10 +16,11 @@ export class BatchEventsHandler implements MessageHandlerProvider {
   }
 
   async handleBatch(messages: readonly Delivered[]): Promise<void> {
+    const traceHeaders = new Map(messages.map(({ message, traceHeaders }) => [message.id, traceHeaders]));
     const events = messages
       .map(({ message }) => message)
       .filter((message): message is BatchEvent => message.type !== 'domain.scrape')
       .map((event) => wellFormedDeep(event));
-    await this.flow.onEvents(events);
+    await this.flow.onEvents(events, (event) => traceHeaders.get(event.id) ?? {});
   }
 }

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { propagation } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { type DataSource } from 'typeorm';
 import { loadTrawlConfig } from '@trawl/config';
 import { type AnyMessage, type BatchEvent, createMessage, deterministicId, type MessageOf } from '@trawl/contracts';
@@ -340,5 +342,34 @@ describe('the scheduler on a real Postgres', () => {
       expect(together.sent).toEqual(byOne.sent);
       expect(byOne.sent.filter((label) => label.startsWith('domain.scrape'))).toHaveLength(40);
     });
+  });
+  it("keeps a batch in the trace its batch.requested came in when a fetch's events are decided together", async () => {
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    try {
+      const batchId = randomUUID();
+      const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+      const requested = createMessage({
+        tenant: 't',
+        batchId,
+        type: 'batch.requested',
+        data: {
+          domains: ['a.com'],
+          max_pages: 1,
+          max_concurrent_jobs: 1,
+          metadata: {},
+          requested_at: new Date().toISOString(),
+          trace_id: null,
+          idempotency_key: null,
+        },
+      });
+      await flow.onEvents([requested], () => ({ traceparent }));
+      const rows: { trace_headers: Record<string, string> }[] = await sql.query(
+        `select trace_headers from scheduler_batches where batch_id = $1`,
+        [batchId],
+      );
+      expect(rows[0]!.trace_headers.traceparent).toBe(traceparent);
+    } finally {
+      propagation.disable();
+    }
   });
 });

@@ -70,7 +70,10 @@ export class BatchFlowService {
    * the events of all decisions sent, then their commands, then the rows stored. The same
    * decisions as onEvent one event at a time; a failure leaves everything to be decided again.
    */
-  async onEvents(events: readonly BatchEvent[]): Promise<void> {
+  async onEvents(
+    events: readonly BatchEvent[],
+    traceHeadersOf: (event: BatchEvent) => Record<string, string> = () => injectTraceHeaders(),
+  ): Promise<void> {
     await ensureInitialized(this.dataSource);
     await this.dataSource.transaction(async (em) => {
       const fresh = await markProcessedMany(
@@ -79,12 +82,23 @@ export class BatchFlowService {
         events.map((event) => event.id),
       );
       const store = new BatchFlowStore(em);
-      for (const [batchId, run] of freshByBatch(events, fresh)) await this.decideRun(store, batchId, run);
+      for (const [batchId, run] of freshByBatch(events, fresh)) {
+        await this.decideRun(store, batchId, run, traceHeadersOf);
+      }
     });
   }
 
-  private async decideRun(store: BatchFlowStore, batchId: string, run: BatchEvent[]): Promise<void> {
-    for (const event of run) if (event.type === 'batch.requested') await this.store(store, event);
+  private async decideRun(
+    store: BatchFlowStore,
+    batchId: string,
+    run: BatchEvent[],
+    traceHeadersOf: (event: BatchEvent) => Record<string, string>,
+  ): Promise<void> {
+    for (const event of run) {
+      if (event.type !== 'batch.requested') continue;
+      // The batch's trace is the one its batch.requested came in (the gateway's request).
+      await this.store(store, event, injectTraceHeaders(extractTraceContext(traceHeadersOf(event))));
+    }
     const stored = await store.lock(batchId);
     if (!stored) throw new NonRetryableError(`no batch.requested was seen for batch ${batchId}`);
     let { batch } = stored;
@@ -109,16 +123,28 @@ export class BatchFlowService {
       rows.update(decision.changed);
       decisions.push(decision);
     }
-    await this.commit(store, {
-      batch,
-      changed: rows.changed(),
-      events: decisions.flatMap((decision) => decision.events),
-      commands: decisions.flatMap((decision) => decision.commands),
-    });
+    // What is sent on the batch's behalf belongs to the batch's trace, not to the fetch's span.
+    await context.with(extractTraceContext(stored.traceHeaders), () =>
+      inSpan(
+        'scheduler decisions',
+        { attributes: { [TrawlAttribute.batchId]: batchId, 'trawl.events': run.length } },
+        () =>
+          this.commit(store, {
+            batch,
+            changed: rows.changed(),
+            events: decisions.flatMap((decision) => decision.events),
+            commands: decisions.flatMap((decision) => decision.commands),
+          }),
+      ),
+    );
   }
 
-  private async store(store: BatchFlowStore, event: MessageOf<'batch.requested'>): Promise<void> {
-    await store.insert(newFlowBatch(event, this.policy), event.data.domains, injectTraceHeaders());
+  private async store(
+    store: BatchFlowStore,
+    event: MessageOf<'batch.requested'>,
+    traceHeaders = injectTraceHeaders(),
+  ): Promise<void> {
+    await store.insert(newFlowBatch(event, this.policy), event.data.domains, traceHeaders);
   }
 
   /** Fires due retries and timeouts of one batch. */

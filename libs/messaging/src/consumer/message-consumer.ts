@@ -34,6 +34,8 @@ export type MessageHandler = (message: AnyMessage, delivery: DeliveryInfo) => Pr
 export interface Delivered {
   message: AnyMessage;
   delivery: DeliveryInfo;
+  /** Its trace context (W3C headers), for work done on its behalf inside a batch's span. */
+  traceHeaders: Record<string, string>;
 }
 
 export type BatchHandler = (messages: readonly Delivered[]) => Promise<void>;
@@ -221,7 +223,11 @@ export class MessageConsumer {
       const message = this.wanted(raw);
       if (message) {
         run.push({
-          delivered: { message, delivery: { topic: batch.topic, partition: batch.partition, offset: raw.offset } },
+          delivered: {
+            message,
+            delivery: { topic: batch.topic, partition: batch.partition, offset: raw.offset },
+            traceHeaders: headerStrings(raw.headers),
+          },
           raw,
         });
         if (run.length >= (this.options.maxBatch ?? 500) && !(await flush())) return;
