@@ -3,6 +3,7 @@ import { type DynamicModule, type INestApplication, type Type } from '@nestjs/co
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigError, loadTrawlConfig, type TrawlConfig } from '@trawl/config';
+import { useHttpObservability } from './http-observability';
 import {
   createLogger,
   type Log,
@@ -59,6 +60,7 @@ export async function bootService(definition: ServiceDefinition): Promise<INestA
     bodyParser: false,
   });
   app.enableShutdownHooks();
+  useHttpObservability(app, log);
   definition.configure?.(app, config);
   const port = definition.port(config);
   const host = definition.host?.(config) ?? config.SERVICE_HOST;

@@ -2,3 +2,4 @@ export * from './readiness';
 export * from './health.controller';
 export * from './standard-checks';
 export * from './boot';
+export * from './http-observability';

@@ -58,3 +58,64 @@ export const expiredCommands = new Counter({
   help: 'Scrape commands delivered after the scheduler stopped waiting for their attempt, dropped without a crawl',
   registers: [metricsRegistry],
 });
+
+const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+export const httpRequestDuration = new Histogram({
+  name: 'trawl_http_request_duration_seconds',
+  help: 'HTTP requests served, by method, route template and status code (health checks and scrapes left out)',
+  labelNames: ['method', 'route', 'status'] as const,
+  buckets: SECONDS,
+  registers: [metricsRegistry],
+});
+
+export const consumerLag = new Gauge({
+  name: 'trawl_consumer_lag',
+  help: "Messages after the consumer's position in each partition, at its last fetch (high watermark - next offset)",
+  labelNames: ['consumer', 'topic', 'partition'] as const,
+  registers: [metricsRegistry],
+});
+
+export const projectionLag = new Histogram({
+  name: 'trawl_projection_lag_seconds',
+  help: 'From an event being logged to its projection being committed',
+  buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+  registers: [metricsRegistry],
+});
+
+export const fetches = new Counter({
+  name: 'trawl_fetches_total',
+  help: 'HTTP fetches of the scraper by kind (page, robots.txt, sitemap) and outcome (status class or error class)',
+  labelNames: ['kind', 'outcome'] as const,
+  registers: [metricsRegistry],
+});
+
+export const fetchDuration = new Histogram({
+  name: 'trawl_fetch_duration_seconds',
+  help: "The scraper's HTTP fetches, from request to body read, by kind",
+  labelNames: ['kind'] as const,
+  buckets: SECONDS,
+  registers: [metricsRegistry],
+});
+
+export const domainsCrawled = new Counter({
+  name: 'trawl_domains_crawled_total',
+  help: 'Crawl attempts ended by a scraper, by outcome (scraped, failed) and error class',
+  labelNames: ['outcome', 'error_class'] as const,
+  registers: [metricsRegistry],
+});
+
+export const crawlDuration = new Histogram({
+  name: 'trawl_crawl_duration_seconds',
+  help: 'Crawl attempts, from domain.started to the result, by outcome',
+  labelNames: ['outcome'] as const,
+  buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+  registers: [metricsRegistry],
+});
+
+export const batchesByStatus = new Gauge({
+  name: 'trawl_batches',
+  help: 'Batches in the projection by status, at the last check',
+  labelNames: ['status'] as const,
+  registers: [metricsRegistry],
+});

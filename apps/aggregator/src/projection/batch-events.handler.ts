@@ -8,7 +8,7 @@ import {
   type MessageHandlerProvider,
   NonRetryableError,
 } from '@trawl/messaging';
-import { LOG, type Log } from '@trawl/telemetry';
+import { LOG, type Log, projectionLag } from '@trawl/telemetry';
 import { DATA_SOURCE, ensureInitialized, markProcessed } from '@trawl/persistence';
 import { AGGREGATOR_CONSUMER, projectEvent, projectEvents, ProjectionStore, reducedEvent } from '@trawl/projection';
 
@@ -35,6 +35,8 @@ export class BatchEventsProjectionHandler implements MessageHandlerProvider {
       .filter((message): message is BatchEvent => message.type !== 'domain.scrape')
       .map((event) => wellFormedDeep(event));
     await this.dataSource.transaction((em) => projectEvents(em, AGGREGATOR_CONSUMER, events));
+    const now = Date.now();
+    for (const event of events) projectionLag.observe(Math.max(0, now - Date.parse(event.time)) / 1000);
   }
 
   async handle(message: AnyMessage): Promise<void> {
@@ -44,6 +46,7 @@ export class BatchEventsProjectionHandler implements MessageHandlerProvider {
     const event = wellFormedDeep(message);
     try {
       await this.apply(event);
+      projectionLag.observe(Math.max(0, Date.now() - Date.parse(event.time)) / 1000);
     } catch (error) {
       if (dependencyFailure(error) !== undefined || error instanceof NonRetryableError) throw error;
       const reason = error instanceof Error ? error.message : String(error);

@@ -2,7 +2,8 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { type DataSource } from 'typeorm';
 import { TRAWL_CONFIG, type TrawlConfig } from '@trawl/config';
 import { DATA_SOURCE, ensureInitialized, PeriodicRun } from '@trawl/persistence';
-import { LOG, type Log, stuckBatches } from '@trawl/telemetry';
+import { BATCH_STATUSES } from '@trawl/contracts';
+import { batchesByStatus, LOG, type Log, stuckBatches } from '@trawl/telemetry';
 
 /**
  * Marks the unfinished batches that stopped moving; selects the ones marked just now. (A CTE, so
@@ -16,11 +17,13 @@ const MARK_STUCK = `
     returning id, tenant, status, updated_at)
   select * from marked`;
 const COUNT_STUCK = `select count(*)::int as n from batches where status in ('pending', 'running') and stuck_since is not null`;
+const COUNT_BY_STATUS = `select status, count(*)::int as n from batches group by status`;
 
 /**
  * Finds batches that stopped making progress: unfinished, with no event projected for
  * TRAWL_STUCK_AFTER_MS. Each gets `stuck_since` (shown in its status document) and one warning
- * line; progress clears it (saveBatch). The metric counts the stuck ones at every check.
+ * line; progress clears it (saveBatch). The metric counts the stuck ones at every check, and
+ * trawl_batches the batches by status.
  */
 @Injectable()
 export class StuckBatchWatcher implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -58,6 +61,10 @@ export class StuckBatchWatcher implements OnApplicationBootstrap, OnApplicationS
       }
       const [count] = await this.dataSource.query<{ n: number }[]>(COUNT_STUCK);
       stuckBatches.set(count?.n ?? 0);
+      const byStatus = await this.dataSource.query<{ status: string; n: number }[]>(COUNT_BY_STATUS);
+      for (const status of BATCH_STATUSES) {
+        batchesByStatus.set({ status }, byStatus.find((row) => row.status === status)?.n ?? 0);
+      }
     } catch (error) {
       this.log.warn({ err: error }, 'stuck-batch check failed; will try again');
     }

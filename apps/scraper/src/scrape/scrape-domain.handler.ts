@@ -11,7 +11,15 @@ import {
 import { TRAWL_CONFIG, type TrawlConfig } from '@trawl/config';
 import { Consumes, type MessageHandlerProvider, MessagePublisher, MessageTooLargeError } from '@trawl/messaging';
 import { TRAWL_VERSION } from '@trawl/service';
-import { expiredCommands, inSpan, LOG, type Log, TrawlAttribute } from '@trawl/telemetry';
+import {
+  crawlDuration,
+  domainsCrawled,
+  expiredCommands,
+  inSpan,
+  LOG,
+  type Log,
+  TrawlAttribute,
+} from '@trawl/telemetry';
 import { DomainCrawlError, crawlDomain, type CrawlOptions, type HostResolver, ParsePool } from '../crawl';
 import { Slots } from '../slots';
 import { isExpired } from './command-expiry';
@@ -158,12 +166,17 @@ export class ScrapeDomainHandler implements MessageHandlerProvider, OnModuleDest
       outcome = failed({ class: 'result_too_large', message, retryable: false }, []);
       await this.publisher.publish([outcome]);
     }
+    const outcomeLabel = outcome.type === 'domain.scraped' ? 'scraped' : 'failed';
+    const errorClass = outcome.type === 'domain.failed' ? outcome.data.error.class : '';
+    domainsCrawled.inc({ outcome: outcomeLabel, error_class: errorClass });
+    crawlDuration.observe({ outcome: outcomeLabel }, (Date.now() - startedAt.getTime()) / 1000);
     this.log.info(
       {
         batch_id: command.batch_id,
         domain,
         attempt,
         outcome: outcome.type,
+        ...(errorClass ? { error_class: errorClass } : {}),
         pages: 'pages' in outcome.data ? outcome.data.pages.length : 0,
         duration_ms: Date.now() - startedAt.getTime(),
       },

@@ -10,6 +10,7 @@ import {
   type TopicRole,
 } from '@trawl/contracts';
 import {
+  consumerLag,
   deadLetters,
   dependencyWaits,
   extractTraceContext,
@@ -184,6 +185,13 @@ export class MessageConsumer {
       if (this.options.concurrency <= 1 && this.options.handleBatch) await this.inChunks(payload, keepGoing);
       else if (this.options.concurrency <= 1) await this.inOrder(payload, keepGoing);
       else await this.concurrently(payload, keepGoing);
+      const { batch } = payload;
+      if (keepGoing() && !batch.isEmpty()) {
+        consumerLag.set(
+          { consumer: this.options.name, topic: batch.topic, partition: String(batch.partition) },
+          Math.max(0, Number(batch.highWatermark) - Number(batch.lastOffset()) - 1),
+        );
+      }
     } finally {
       clearInterval(beat);
     }
@@ -279,6 +287,7 @@ export class MessageConsumer {
               attributes: {
                 'messaging.system': 'kafka',
                 'messaging.operation.type': 'process',
+                'messaging.operation.name': 'process',
                 'messaging.destination.name': first.topic,
                 'messaging.destination.partition.id': String(first.partition),
                 'messaging.consumer.group.name': this.options.groupId,
@@ -385,13 +394,17 @@ export class MessageConsumer {
     const parent = extractTraceContext(headerStrings(raw.headers));
     return context.with(parent, () =>
       inSpan(
-        `${message.type} process`,
+        `process ${topic}`,
         {
           kind: SpanKind.CONSUMER,
           attributes: {
             'messaging.system': 'kafka',
+            'messaging.operation.type': 'process',
+            'messaging.operation.name': 'process',
             'messaging.destination.name': topic,
+            'messaging.destination.partition.id': String(partition),
             'messaging.consumer.group.name': this.options.groupId,
+            'messaging.message.id': message.id,
             'messaging.kafka.offset': Number(raw.offset),
             [TrawlAttribute.messageType]: message.type,
             [TrawlAttribute.messageId]: message.id,

@@ -1,6 +1,6 @@
 import { CompressionTypes, type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 import { type AnyMessage, encodeMessage, MessageHeader, messageKey, Messages, topicName } from '@trawl/contracts';
-import { injectTraceHeaders, type Log, messagesPublished } from '@trawl/telemetry';
+import { injectTraceHeaders, inSpan, type Log, messagesPublished, SpanKind, TrawlAttribute } from '@trawl/telemetry';
 import { isTooLargeForKafka, MessageTooLargeError } from '../errors';
 import { SendQueue } from './send-queue';
 
@@ -91,6 +91,29 @@ export class MessagePublisher {
    */
   async publish(messages: AnyMessage[], options: { timeoutMs?: number } = {}): Promise<void> {
     if (messages.length === 0) return;
+    const topics = [...new Set(messages.map((message) => topicName(this.topicPrefix, Messages[message.type].topic)))];
+    const batches = new Set(messages.map((message) => message.batch_id));
+    // One producer span per send (OpenTelemetry messaging conventions); its context goes in the headers.
+    await inSpan(
+      topics.length === 1 ? `send ${topics[0]}` : 'send',
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.operation.type': 'send',
+          'messaging.operation.name': 'send',
+          'messaging.destination.name': topics.join(','),
+          ...(messages.length === 1
+            ? { 'messaging.message.id': messages[0]!.id, [TrawlAttribute.messageType]: messages[0]!.type }
+            : { 'messaging.batch.message_count': messages.length }),
+          ...(batches.size === 1 ? { [TrawlAttribute.batchId]: messages[0]!.batch_id } : {}),
+        },
+      },
+      () => this.send(messages, options),
+    );
+  }
+
+  private async send(messages: AnyMessage[], options: { timeoutMs?: number }): Promise<void> {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const traceHeaders = injectTraceHeaders();
     const records: TopicRecord[] = messages.map((message) => ({

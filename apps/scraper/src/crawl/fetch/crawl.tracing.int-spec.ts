@@ -1,4 +1,5 @@
-import { trace } from '@opentelemetry/api';
+import { SpanKind, trace } from '@opentelemetry/api';
+import { metricsRegistry } from '@trawl/telemetry';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { fixtureHost, startFixtureWeb, type FixtureWeb } from '../../../../../test/fixture-web/fixture-web.server';
 import { crawlDomain, parseResolveOverrides } from '../index';
@@ -35,10 +36,20 @@ it('wraps each page fetch in a "GET page" span with url, status and domain', asy
   const pages = spans.filter((span) => span.name === 'GET page');
   expect(pages).toHaveLength(4);
   expect(pages[0]!.attributes).toMatchObject({
+    'http.request.method': 'GET',
     'url.full': `http://${host}/`,
+    'server.address': host,
+    'server.port': 80,
     'http.response.status_code': 200,
     'trawl.domain': host,
   });
+  expect(pages[0]!.kind).toBe(SpanKind.CLIENT);
+  const counted = await metricsRegistry.getSingleMetricAsString('trawl_fetches_total');
+  expect(counted).toMatch(/trawl_fetches_total\{kind="page",outcome="2xx"\} [1-9]/);
+  expect(counted).toMatch(/trawl_fetches_total\{kind="page",outcome="too_many_redirects"\} 1/);
+  expect(await metricsRegistry.getSingleMetricAsString('trawl_fetch_duration_seconds')).toMatch(
+    /trawl_fetch_duration_seconds_count\{kind="robots.txt"\} [1-9]/,
+  );
   const failed = pages.find((span) => span.attributes['error.type'] === 'too_many_redirects');
   expect(failed?.status.code).toBe(2); // SpanStatusCode.ERROR
   expect(spans.some((span) => span.name === 'GET robots.txt')).toBe(true);

@@ -1,4 +1,5 @@
 import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { fetchDuration, fetches } from '@trawl/telemetry';
 
 export const TRACER_NAME = 'trawl-scraper';
 
@@ -7,22 +8,37 @@ export interface FetchSpanOutcome {
   errorClass?: string;
 }
 
+export type FetchKind = 'page' | 'robots.txt' | 'sitemap';
+
+/** What a fetch came to, for the metrics: its status class (2xx, 4xx…) or its error class. */
+function outcomeLabel(outcome: FetchSpanOutcome): string {
+  if (outcome.errorClass) return outcome.errorClass;
+  return outcome.status === null ? 'no_response' : `${Math.floor(outcome.status / 100)}xx`;
+}
+
 /**
- * Runs one fetch inside an active client span with the attributes the dashboards rely on:
- * `url.full`, `http.response.status_code`, `trawl.domain` (plus `error.type` on failure).
+ * Runs one fetch inside an active HTTP client span (OpenTelemetry HTTP conventions: method,
+ * `url.full`, `server.address`/`server.port`, `http.response.status_code`, `error.type` on
+ * failure; plus `trawl.domain`), and counts and times it (trawl_fetches_total,
+ * trawl_fetch_duration_seconds).
  */
 export async function withFetchSpan<T extends FetchSpanOutcome>(
-  name: string,
+  kind: FetchKind,
   attributes: { url: string; domain: string; depth?: number },
   fn: () => Promise<T>,
 ): Promise<T> {
   const tracer = trace.getTracer(TRACER_NAME);
+  const target = new URL(attributes.url);
+  const started = performance.now();
   return tracer.startActiveSpan(
-    name,
+    `GET ${kind}`,
     {
       kind: SpanKind.CLIENT,
       attributes: {
+        'http.request.method': 'GET',
         'url.full': attributes.url,
+        'server.address': target.hostname,
+        'server.port': Number(target.port || (target.protocol === 'https:' ? 443 : 80)),
         'trawl.domain': attributes.domain,
         ...(attributes.depth === undefined ? {} : { 'trawl.page.depth': attributes.depth }),
       },
@@ -35,12 +51,15 @@ export async function withFetchSpan<T extends FetchSpanOutcome>(
           span.setAttribute('error.type', outcome.errorClass);
           span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.errorClass });
         }
+        fetches.inc({ kind, outcome: outcomeLabel(outcome) });
         return outcome;
       } catch (error) {
         span.recordException(error instanceof Error ? error : String(error));
         span.setStatus({ code: SpanStatusCode.ERROR });
+        fetches.inc({ kind, outcome: 'exception' });
         throw error;
       } finally {
+        fetchDuration.observe({ kind }, (performance.now() - started) / 1000);
         span.end();
       }
     },

@@ -39,9 +39,7 @@ export async function fetchPage(
   depth: number,
   robots?: RobotsRef,
 ): Promise<PageOutcome> {
-  return withFetchSpan('GET page', { url, domain: ctx.domain, depth }, () =>
-    fetchPageUntraced(ctx, url, depth, robots),
-  );
+  return withFetchSpan('page', { url, domain: ctx.domain, depth }, () => fetchPageUntraced(ctx, url, depth, robots));
 }
 
 async function fetchPageUntraced(

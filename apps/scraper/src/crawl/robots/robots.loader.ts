@@ -25,7 +25,7 @@ export type RobotsOutcome =
  */
 export async function loadRobots(ctx: CrawlContext, origin: string, productToken: string): Promise<RobotsOutcome> {
   const url = `${origin}/robots.txt`;
-  return withFetchSpan('GET robots.txt', { url, domain: ctx.domain }, async () => {
+  return withFetchSpan('robots.txt', { url, domain: ctx.domain }, async () => {
     const deadline = new Deadline(ctx.pageTimeoutMs, [ctx.domainDeadline.signal]);
     const hops: HopTrace = { url, status: null, redirects: 0 };
     try {

@@ -54,7 +54,7 @@ async function fetchSitemap(
   maxBytes: number,
   maxLocations: number,
 ): Promise<ParsedSitemap | undefined> {
-  const result = await withFetchSpan('GET sitemap', { url, domain: ctx.domain }, async () => {
+  const result = await withFetchSpan('sitemap', { url, domain: ctx.domain }, async () => {
     const deadline = new Deadline(ctx.pageTimeoutMs, [ctx.domainDeadline.signal]);
     const hops: HopTrace = { url, status: null, redirects: 0 };
     try {
