@@ -120,6 +120,13 @@ describe('observing a batch', () => {
       expect(series(aggregator, 'trawl_batches', { status: 'partial' })).toEqual([1]);
     });
 
+    // The scheduler's readiness covers its timer loop (retries and attempt deadlines).
+    const ready = await fetch(`${trawl.processes.get('scheduler')!.url}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as { checks: { name: string; ready: boolean }[] }).checks).toContainEqual(
+      expect.objectContaining({ name: 'timer loop', ready: true }),
+    );
+
     // One JSON line per request, with its route, status and trace.
     const lines = trawl
       .logs('gateway')

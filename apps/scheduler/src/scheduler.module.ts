@@ -46,10 +46,11 @@ export class SchedulerModule {
         },
         {
           provide: READINESS_CHECKS,
-          inject: [DATA_SOURCE, MessagingRuntime],
-          useFactory: (dataSource: DataSource, messaging: MessagingRuntime) => [
+          inject: [DATA_SOURCE, MessagingRuntime, TimerLoopService],
+          useFactory: (dataSource: DataSource, messaging: MessagingRuntime, timers: TimerLoopService) => [
             databaseCheck(dataSource),
             kafkaCheck(messaging),
+            { name: 'timer loop', check: () => Promise.resolve(timers.readiness()) },
           ],
         },
       ],
