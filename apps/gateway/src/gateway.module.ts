@@ -16,6 +16,7 @@ import { type Log, TelemetryModule } from '@trawl/telemetry';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyService } from './auth/api-key.service';
 import { BatchCancellationService } from './batches/batch-cancellation.service';
+import { BatchExportService } from './batches/batch-export';
 import { BatchReadsService } from './batches/batch-reads.service';
 import { BatchSubmissionService } from './batches/batch-submission.service';
 import { BatchesController } from './batches/batches.controller';
@@ -59,6 +60,7 @@ export class GatewayModule {
         ApiKeyGuard,
         BatchSubmissionService,
         BatchReadsService,
+        BatchExportService,
         BatchCancellationService,
         StatsService,
       ],

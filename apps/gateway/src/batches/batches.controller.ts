@@ -9,6 +9,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
+  ApiProduces,
   ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnauthorizedResponse,
@@ -20,9 +21,10 @@ import { BatchIdPipe } from '../http/validation';
 import { reply } from '../http/reply';
 import { v1Accepted } from './accepted.view';
 import { BatchCancellationService } from './batch-cancellation.service';
+import { BatchExportService } from './batch-export';
 import { BatchReadsService } from './batch-reads.service';
 import { BatchSubmissionService } from './batch-submission.service';
-import { ListBatchesQueryDto, ListDomainsQueryDto, CancelBatchDto } from './dto/batch-queries.dto';
+import { CancelBatchDto, ExportQueryDto, ListBatchesQueryDto, ListDomainsQueryDto } from './dto/batch-queries.dto';
 import {
   BatchAcceptedDto,
   BatchListDto,
@@ -45,6 +47,7 @@ export class BatchesController {
     private readonly submissions: BatchSubmissionService,
     private readonly reads: BatchReadsService,
     private readonly cancellations: BatchCancellationService,
+    private readonly exports: BatchExportService,
   ) {}
 
   @Post()
@@ -114,6 +117,28 @@ export class BatchesController {
     @Param('domain') domain: string,
   ): Promise<DomainDetailDto> {
     return this.reads.domain(tenant, id, domain);
+  }
+
+  @Get(':id/export')
+  @ApiOperation({
+    summary: "A batch's domains as CSV or JSON Lines, streamed",
+    description:
+      'One row per domain in submission order (CSV with a header row; JSON Lines one object per line): domain, ' +
+      'status, attempts, deliveries, pages, error_class, error_message, title and description of the start page, ' +
+      'emails, phones, socials (profile URLs), technologies. In CSV, lists are joined by "; " and cells that a ' +
+      'spreadsheet would read as a formula are prefixed with an apostrophe. Sent as an attachment.',
+  })
+  @ApiProduces('text/csv', 'application/x-ndjson')
+  @ApiOkResponse({ description: 'The export, streamed', schema: { type: 'string' } })
+  @ApiBadRequestResponse({ type: ErrorDto, description: 'format is not csv or jsonl, or the id is not a UUID' })
+  @ApiNotFoundResponse({ type: ErrorDto })
+  async export(
+    @Tenant() tenant: string,
+    @Param('id', BatchIdPipe) id: string,
+    @Query() query: ExportQueryDto,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.exports.export(tenant, id, query.format ?? 'csv', response);
   }
 
   @Post(':id/cancel')

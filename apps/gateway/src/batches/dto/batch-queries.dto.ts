@@ -3,6 +3,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { BATCH_STATUSES, type BatchStatus, DOMAIN_STATUSES, type DomainStatus } from '@trawl/contracts';
+import { EXPORT_FORMATS, type ExportFormat } from '../batch-export';
 
 /** `?limit=`: an integer page size from 1 to 500, documented with its default. */
 function PageLimit(defaultSize: number): PropertyDecorator {
@@ -60,4 +61,11 @@ export class CancelBatchDto {
   @IsString({ message: 'reason must be a string' })
   @MaxLength(1000, { message: 'reason must be at most 1000 characters' })
   reason?: string;
+}
+
+export class ExportQueryDto {
+  @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'csv' })
+  @IsOptional()
+  @IsIn(EXPORT_FORMATS, { message: `format must be one of ${EXPORT_FORMATS.join(', ')}` })
+  format?: ExportFormat;
 }
