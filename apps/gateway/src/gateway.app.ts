@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { type TrawlConfig } from '@trawl/config';
-import { useHttpObservability } from '@trawl/service';
+import { useHttpObservability, useMethodNotAllowed } from '@trawl/service';
 import { LOG, type Log, NestPinoLogger } from '@trawl/telemetry';
 import { GatewayModule } from './gateway.module';
 import { useJsonBodies } from './http/body-parsing';
@@ -22,6 +22,7 @@ export async function createGatewayApp(config: TrawlConfig, log: Log): Promise<N
   });
   app.enableShutdownHooks();
   useHttpObservability(app, log);
+  useMethodNotAllowed(app);
   configureGateway(app, config);
   return app;
 }

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigError, loadTrawlConfig, type TrawlConfig } from '@trawl/config';
 import { useHttpObservability } from './http-observability';
+import { useMethodNotAllowed } from './method-not-allowed';
 import {
   createLogger,
   type Log,
@@ -61,6 +62,7 @@ export async function bootService(definition: ServiceDefinition): Promise<INestA
   });
   app.enableShutdownHooks();
   useHttpObservability(app, log);
+  useMethodNotAllowed(app);
   definition.configure?.(app, config);
   const port = definition.port(config);
   const host = definition.host?.(config) ?? config.SERVICE_HOST;
