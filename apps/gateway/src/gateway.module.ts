@@ -17,6 +17,8 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyService } from './auth/api-key.service';
 import { BatchCancellationService } from './batches/batch-cancellation.service';
 import { BatchExportService } from './batches/batch-export';
+import { BatchEventsStream } from './batches/progress/batch-events.stream';
+import { BatchProgressNotifier } from './batches/progress/batch-progress.notifier';
 import { BatchReadsService } from './batches/batch-reads.service';
 import { BatchSubmissionService } from './batches/batch-submission.service';
 import { BatchesController } from './batches/batches.controller';
@@ -61,6 +63,8 @@ export class GatewayModule {
         BatchSubmissionService,
         BatchReadsService,
         BatchExportService,
+        BatchEventsStream,
+        BatchProgressNotifier,
         BatchCancellationService,
         StatsService,
       ],

@@ -305,6 +305,7 @@ describe('submitting batches', () => {
           '/api/v1/batches/{id}/cancel',
           '/api/v1/batches/{id}/domains',
           '/api/v1/batches/{id}/domains/{domain}',
+          '/api/v1/batches/{id}/events',
           '/api/v1/batches/{id}/export',
           '/api/v1/stats/summary',
           '/api/v3/batch_page_scraper/batch',

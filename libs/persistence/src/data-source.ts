@@ -11,6 +11,7 @@ import { PagesH21764590000000 } from './migrations/1764590000000-pages-h2';
 import { BatchesStuckSince1764600000000 } from './migrations/1764600000000-batches-stuck-since';
 import { RetentionIndexes1764610000000 } from './migrations/1764610000000-retention-indexes';
 import { DeliveryCounts1764620000000 } from './migrations/1764620000000-delivery-counts';
+import { ChangeSequence1764630000000 } from './migrations/1764630000000-change-sequence';
 
 export const entities = [BatchEntity, BatchDomainEntity, PageEntity, ApiKeyEntity, BatchSubmissionEntity];
 export const migrations = [
@@ -19,6 +20,7 @@ export const migrations = [
   BatchesStuckSince1764600000000,
   RetentionIndexes1764610000000,
   DeliveryCounts1764620000000,
+  ChangeSequence1764630000000,
 ];
 
 /** One DataSource definition for the services, the CLI and the tests. Never `synchronize`. */

@@ -72,6 +72,8 @@ describe('TypeORM migrations on a real PostgreSQL', () => {
       maxPages: 10,
       maxConcurrentJobs: 2,
       maxAttempts: null,
+      maxDeliveries: null,
+      changeSeq: '0',
       metadata: { campaign: 'q4', tags: ['a', 'b'], nested: { depth: 2, ok: true, none: null }, unicode: 'Zürich ✓' },
       traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
       idempotencyKey: null,
@@ -124,6 +126,9 @@ describe('TypeORM migrations on a real PostgreSQL', () => {
         `select count(*)::int as n from information_schema.columns where table_name = $1 and column_name = $2`,
         [table, name],
       );
+    expect(await column('batch_domains', 'change_seq')).toEqual([{ n: 1 }]);
+    await dataSource.undoLastMigration({ transaction: 'all' }); // the change sequence
+    expect(await column('batch_domains', 'change_seq')).toEqual([{ n: 0 }]);
     expect(await column('batch_domains', 'deliveries')).toEqual([{ n: 1 }]);
     await dataSource.undoLastMigration({ transaction: 'all' }); // the delivery counts
     expect(await column('batch_domains', 'deliveries')).toEqual([{ n: 0 }]);

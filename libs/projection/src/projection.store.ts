@@ -33,6 +33,9 @@ interface DomainRow {
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
 
+/** The Postgres NOTIFY channel on which the projection says which batch changed (payload: its id). */
+export const BATCH_PROGRESS_CHANNEL = 'trawl_batch_progress';
+
 /** The projection tables (batches, batch_domains, pages): all of the aggregator's SQL. */
 export class ProjectionStore {
   constructor(private readonly em: EntityManager) {}
@@ -120,10 +123,14 @@ export class ProjectionStore {
     }));
   }
 
+  /**
+   * Stores the batch row, takes the next number of its change sequence, and tells listeners
+   * (the gateway's progress streams) on commit: NOTIFY is transactional.
+   */
   async saveBatch(batchId: string, batch: BatchProjection): Promise<void> {
     await this.em.query(
-      `update batches set status = $2, succeeded_domains = $3, failed_domains = $4, cancelled_domains = $5,
-         pages_scraped = $6, max_attempts = $7, max_deliveries = $8, start_time = $9, end_time = $10,
+      `update batches set change_seq = change_seq + 1, status = $2, succeeded_domains = $3, failed_domains = $4,
+         cancelled_domains = $5, pages_scraped = $6, max_attempts = $7, max_deliveries = $8, start_time = $9, end_time = $10,
          cancel_requested_at = $11, error = $12, updated_at = $13, stuck_since = null where id = $1`,
       [
         batchId,
@@ -141,19 +148,27 @@ export class ProjectionStore {
         batch.updatedAt,
       ],
     );
+    await this.em.query(`select pg_notify($1, $2)`, [BATCH_PROGRESS_CHANNEL, batchId]);
   }
 
   async saveDomains(batchId: string, changes: DomainChange[]): Promise<void> {
     if (changes.length === 0) return;
+    // The changed rows take the batch's next sequence numbers, in the order they changed.
+    const [bumped] = await this.em.query<{ last: string }[]>(
+      `with bumped as (update batches set change_seq = change_seq + $2 where id = $1 returning change_seq)
+       select change_seq::text as last from bumped`,
+      [batchId, changes.length],
+    );
+    const first = BigInt(bumped!.last) - BigInt(changes.length) + 1n;
     await this.em.query(
       `update batch_domains d set status = u.status, attempt = u.attempt, awaiting_retry = u.awaiting_retry,
-         deliveries = u.deliveries, error_class = u.error_class, error_message = u.error_message,
+         deliveries = u.deliveries, change_seq = u.change_seq, error_class = u.error_class, error_message = u.error_message,
          error_retryable = u.error_retryable, started_at = u.started_at, finished_at = u.finished_at,
          updated_at = u.updated_at
        from unnest($2::timestamptz[], $3::text[], $4::text[], $5::int[], $6::boolean[], $7::int[], $8::text[],
-                   $9::text[], $10::boolean[], $11::timestamptz[], $12::timestamptz[])
+                   $9::text[], $10::boolean[], $11::timestamptz[], $12::timestamptz[], $13::bigint[])
          as u(updated_at, domain, status, attempt, awaiting_retry, deliveries, error_class, error_message,
-              error_retryable, started_at, finished_at)
+              error_retryable, started_at, finished_at, change_seq)
        where d.batch_id = $1 and d.domain = u.domain`,
       [
         batchId,
@@ -168,6 +183,7 @@ export class ProjectionStore {
         changes.map((c) => c.view.lastError?.retryable ?? null),
         changes.map((c) => c.startedAt),
         changes.map((c) => c.finishedAt),
+        changes.map((_, index) => String(first + BigInt(index))),
       ],
     );
     await this.replacePages(

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -15,13 +15,15 @@ import {
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { type Response } from 'express';
+import { type Request, type Response } from 'express';
 import { ApiKeyGuard, Tenant } from '../auth/api-key.guard';
+import { badRequest } from '../http/api-error';
 import { BatchIdPipe } from '../http/validation';
 import { reply } from '../http/reply';
 import { v1Accepted } from './accepted.view';
 import { BatchCancellationService } from './batch-cancellation.service';
 import { BatchExportService } from './batch-export';
+import { BatchEventsStream } from './progress/batch-events.stream';
 import { BatchReadsService } from './batch-reads.service';
 import { BatchSubmissionService } from './batch-submission.service';
 import { CancelBatchDto, ExportQueryDto, ListBatchesQueryDto, ListDomainsQueryDto } from './dto/batch-queries.dto';
@@ -48,6 +50,7 @@ export class BatchesController {
     private readonly reads: BatchReadsService,
     private readonly cancellations: BatchCancellationService,
     private readonly exports: BatchExportService,
+    private readonly progress: BatchEventsStream,
   ) {}
 
   @Post()
@@ -117,6 +120,33 @@ export class BatchesController {
     @Param('domain') domain: string,
   ): Promise<DomainDetailDto> {
     return this.reads.domain(tenant, id, domain);
+  }
+
+  @Get(':id/events')
+  @ApiOperation({
+    summary: "A batch's progress as Server-Sent Events, until it ends",
+    description:
+      'Events: `domain` {domain, status, attempts, error_class} for every domain at the start and then at each ' +
+      'change; `progress` {status, total_domains, completed_domains, failed_domains, cancelled_domains, progress}; ' +
+      "`end` {status} when the batch has ended, after which the stream closes. Ids are the batch's change " +
+      'sequence: reconnecting with Last-Event-ID resumes after that change (EventSource does it by itself).',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The id of the last event received' })
+  @ApiOkResponse({ description: 'The event stream', schema: { type: 'string' } })
+  @ApiBadRequestResponse({ type: ErrorDto, description: 'Last-Event-ID is not an event id of this stream' })
+  @ApiNotFoundResponse({ type: ErrorDto })
+  async events(
+    @Tenant() tenant: string,
+    @Param('id', BatchIdPipe) id: string,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    if (lastEventId !== undefined && !/^\d{1,18}$/.test(lastEventId)) {
+      throw badRequest('Last-Event-ID must be the id of an event of this stream (a whole number)');
+    }
+    await this.progress.open(tenant, id, lastEventId === undefined ? -1n : BigInt(lastEventId), request, response);
   }
 
   @Get(':id/export')

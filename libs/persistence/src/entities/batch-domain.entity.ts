@@ -11,6 +11,7 @@ export class BatchDomainEntity {
   @Column('integer') attempt!: number;
   @Column('boolean', { name: 'awaiting_retry' }) awaitingRetry!: boolean;
   @Column('integer') deliveries!: number;
+  @Column('bigint', { name: 'change_seq' }) changeSeq!: string;
   @Column('integer', { name: 'pages_scraped' }) pagesScraped!: number;
   @Column('timestamptz', { name: 'started_at', nullable: true }) startedAt!: Date | null;
   @Column('timestamptz', { name: 'finished_at', nullable: true }) finishedAt!: Date | null;

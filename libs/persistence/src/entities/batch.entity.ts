@@ -16,6 +16,7 @@ export class BatchEntity {
   @Column('integer', { name: 'max_concurrent_jobs' }) maxConcurrentJobs!: number;
   @Column('integer', { name: 'max_attempts', nullable: true }) maxAttempts!: number | null;
   @Column('integer', { name: 'max_deliveries', nullable: true }) maxDeliveries!: number | null;
+  @Column('bigint', { name: 'change_seq' }) changeSeq!: string;
   @Column('jsonb') metadata!: Record<string, unknown>;
   @Column('text', { name: 'trace_id', nullable: true }) traceId!: string | null;
   @Column('text', { name: 'idempotency_key', nullable: true }) idempotencyKey!: string | null;
