@@ -99,7 +99,8 @@ describe('the crash matrix: kill -9 mid-batch, 500 domains, two scrapers', () =>
           costs
             .map(
               (c) =>
-                `  kill -9 ${c.victim.padEnd(10)} ${c.seconds.toFixed(0).padStart(4)} s to the end; ` +
+                `  ${c.victim === 'nothing' ? 'no kill'.padEnd(18) : `kill -9 ${c.victim.padEnd(10)}`} ` +
+                `${c.seconds.toFixed(0).padStart(4)} s to the end; ` +
                 `${c.recrawled} domains crawled again, ${c.extraDeliveries} extra deliveries, ` +
                 `${c.extraAttempts} extra attempts`,
             )

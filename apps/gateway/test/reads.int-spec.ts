@@ -309,6 +309,16 @@ describe('reading batches, domains and stats; cancelling', () => {
       expect(watcher.ofBatch(id)[0]!.data).toMatchObject({ reason: null });
     });
 
+    it('sends the same event when a cancel is repeated (consumers drop the duplicate)', async () => {
+      const id = await insertBatch(gateway.sql, { tenant: 'acme', status: 'running' });
+      for (let i = 0; i < 2; i += 1) {
+        expect((await gateway.request('POST', `/api/v1/batches/${id}/cancel`, { key })).status).toBe(202);
+      }
+      await eventually(() => expect(watcher.ofBatch(id)).toHaveLength(2));
+      const [first, second] = watcher.ofBatch(id);
+      expect(second!.id).toBe(first!.id);
+    });
+
     it.each(['complete', 'partial', 'failed', 'cancelled'] as const)('answers 409 for a %s batch', async (status) => {
       const id = await insertBatch(gateway.sql, { tenant: 'acme', status, endTime: new Date() });
       const answer = await gateway.request<{ message: string }>('POST', `/api/v1/batches/${id}/cancel`, { key });

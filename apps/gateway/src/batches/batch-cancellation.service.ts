@@ -1,6 +1,6 @@
 import { MessagePublisher } from '@trawl/messaging';
 import { Injectable } from '@nestjs/common';
-import { createMessage, isTerminalBatchStatus } from '@trawl/contracts';
+import { createMessage, deterministicId, isTerminalBatchStatus } from '@trawl/contracts';
 import { ApiError } from '../http/api-error';
 import { BatchReadsService } from './batch-reads.service';
 import { type CancelAcceptedDto } from './dto/batch-responses.dto';
@@ -24,6 +24,8 @@ export class BatchCancellationService {
         type: 'batch.cancel-requested',
         tenant,
         batchId,
+        // One cancel per batch: a repeated or retried request is the same event, which consumers drop.
+        id: deterministicId(batchId, 'cancel-requested'),
         time: requestedAt,
         data: { requested_at: requestedAt.toISOString(), reason: reason ?? null },
       }),
