@@ -115,4 +115,21 @@ describe("a batch's progress as Server-Sent Events", () => {
     expect((await readStream(url, key, 'yesterday')).status).toBe(400);
     expect((await readStream(url, await trawl.apiKey('other'))).status).toBe(404);
   });
+  it('closes open streams when the gateway stops, so it stops at once (clients reconnect elsewhere)', async () => {
+    const created = await api<{ batch_id: string }>('POST', '/api/v1/batches', {
+      domains: ['ps-stop--d20000-long.slow.fixture.test'],
+      max_pages: 1,
+    });
+    const response = await fetch(`${trawl.gatewayUrl}/api/v1/batches/${created.body.batch_id}/events`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(response.status).toBe(200);
+    const reading = response.text();
+    const stopping = Date.now();
+    await trawl.terminate('gateway');
+    expect(Date.now() - stopping).toBeLessThan(5_000);
+    expect(await reading).toContain('event: progress');
+    await trawl.launch('gateway');
+    api = apiClient(trawl.gatewayUrl, key);
+  });
 });

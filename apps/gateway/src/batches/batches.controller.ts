@@ -146,7 +146,7 @@ export class BatchesController {
     if (lastEventId !== undefined && !/^\d{1,18}$/.test(lastEventId)) {
       throw badRequest('Last-Event-ID must be the id of an event of this stream (a whole number)');
     }
-    await this.progress.open(tenant, id, lastEventId === undefined ? -1n : BigInt(lastEventId), request, response);
+    await this.progress.stream(tenant, id, lastEventId === undefined ? -1n : BigInt(lastEventId), request, response);
   }
 
   @Get(':id/export')

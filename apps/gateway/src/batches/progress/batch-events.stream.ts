@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { Inject, Injectable } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { type Request, type Response } from 'express';
 import { type BatchStatus, isTerminalBatchStatus } from '@trawl/contracts';
 import { LOG, type Log } from '@trawl/telemetry';
@@ -40,7 +40,10 @@ interface DomainChangeRow {
 type Snapshot = { batch: BatchSnapshot; domains: DomainChangeRow[]; more: boolean } | undefined;
 
 @Injectable()
-export class BatchEventsStream {
+export class BatchEventsStream implements BeforeApplicationShutdown {
+  /** How to end each open stream: on shutdown they are closed so the server can stop (clients reconnect elsewhere). */
+  private readonly openStreams = new Set<() => void>();
+
   /**
    * Reads in flight or just done, by batch, wake-up and position: the streams of one batch that
    * a change wakes are mostly at the same position, and share one read instead of one each.
@@ -54,7 +57,11 @@ export class BatchEventsStream {
     @Inject(LOG) private readonly log: Log,
   ) {}
 
-  async open(tenant: string, batchId: string, after: bigint, request: Request, response: Response): Promise<void> {
+  beforeApplicationShutdown(): void {
+    for (const close of [...this.openStreams]) close();
+  }
+
+  async stream(tenant: string, batchId: string, after: bigint, request: Request, response: Response): Promise<void> {
     await this.reads.batchState(tenant, batchId); // 404 before the stream starts
     response.status(200);
     response.setHeader('content-type', 'text/event-stream; charset=utf-8');
@@ -74,6 +81,7 @@ export class BatchEventsStream {
     const close = () => {
       if (closed) return;
       closed = true;
+      this.openStreams.delete(close);
       unsubscribe();
       clearInterval(heartbeat);
       response.end();
@@ -141,6 +149,7 @@ export class BatchEventsStream {
         .finally(() => (running = undefined));
     };
     const unsubscribe = this.notifier.subscribe(batchId, update);
+    this.openStreams.add(close);
     const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), HEARTBEAT_MS);
     request.once('close', close);
     update();
