@@ -3,6 +3,7 @@
 // keeps running; `npm run stack -- down` stops it).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { buildIfNeeded } from './build-if-needed.mjs';
 import { stackUp } from './stack-env.mjs';
@@ -46,7 +47,8 @@ function launch(service, restarts = 0) {
       path.join(repoRoot, `dist/apps/${service.name}/src/main.js`),
     ],
     {
-      env,
+      // One process per service here: its name is a stable instance id (a restart takes its group membership back at once).
+      env: { TRAWL_INSTANCE_ID: `${os.hostname()}-${service.name}`, ...env },
       stdio: ['ignore', log, log],
     },
   );

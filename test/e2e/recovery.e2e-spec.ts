@@ -89,4 +89,46 @@ describe('when a service dies mid-batch', () => {
     expect(web.stats.requestsFor(domain)).toBeLessThanOrEqual(3);
     expect(trawl.logs('scraper').join('\n')).not.toMatch(/rebalanc/i);
   });
+  it.each(['aggregator', 'scheduler', 'scraper'] as const)(
+    'the %s, killed with -9 and started again under its instance id, resumes within seconds, not a session timeout',
+    async (victim) => {
+      // The default 30 s session timeout: without taking its membership back, the successor would wait it out.
+      trawl = await TrawlUnderTest.start(`resume-${victim}`, { env: { TRAWL_RESOLVE: web.resolveSpec() } });
+      const api = apiClient(trawl.gatewayUrl, await trawl.apiKey('acme'));
+      const domains = Array.from({ length: 30 }, (_, i) => `rs${victim.slice(0, 3)}--d150-s${i}.slow.fixture.test`);
+      const created = await api<{ batch_id: string }>('POST', '/api/v1/batches', {
+        domains,
+        max_pages: 1,
+        max_concurrent_jobs: 2,
+      });
+      const status = async () => (await api<Doc>('GET', `/api/v1/batches/${created.body.batch_id}`)).body;
+      const before = await eventually(
+        async () => {
+          const body = await status();
+          expect(body.completed_domains).toBeGreaterThanOrEqual(4);
+          return body.completed_domains;
+        },
+        { timeoutMs: 60_000, intervalMs: 100 },
+      );
+      await trawl.kill(victim);
+      const killedAt = Date.now();
+      await trawl.launch(victim);
+      await eventually(async () => expect((await status()).completed_domains).toBeGreaterThan(before + 1), {
+        timeoutMs: 60_000,
+        intervalMs: 100,
+      });
+      const resumedAfterMs = Date.now() - killedAt;
+      process.stdout.write(`kill -9 ${victim} -> work resumed after ${resumedAfterMs} ms\n`);
+      expect(resumedAfterMs).toBeLessThan(12_000);
+      const doc = await eventually(
+        async () => {
+          const body = await status();
+          expect(body.status).toBe('complete');
+          return body;
+        },
+        { timeoutMs: 120_000, intervalMs: 250 },
+      );
+      expect(doc.completed_domains).toBe(30);
+    },
+  );
 });

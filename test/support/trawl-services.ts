@@ -109,7 +109,8 @@ export class TrawlUnderTest {
     const port = await freePort();
     const nodeArgs = ['--enable-source-maps', ...SERVICE_NODE_ARGS[service], ...EXTRA_NODE_ARGS];
     const child = spawn(process.execPath, [...nodeArgs, path.join(root, `dist/apps/${service}/src/main.js`)], {
-      env: { ...this.env, ...extraEnv, [PORT_VARIABLE[service]]: String(port) },
+      // The instance name is a stable id, as in production: a relaunch takes the group membership back at once.
+      env: { ...this.env, TRAWL_INSTANCE_ID: name, ...extraEnv, [PORT_VARIABLE[service]]: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output: string[] = [];

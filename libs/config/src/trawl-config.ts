@@ -31,6 +31,12 @@ export const trawlEnv = {
   GATEWAY_HOST: str({ default: '127.0.0.1' }),
   /** Where the other services' health and metrics endpoints listen. */
   SERVICE_HOST: str({ default: '127.0.0.1' }),
+  /**
+   * This process's stable name among the instances of its service (e.g. scraper-2). With it, a
+   * restarted process takes its consumer-group membership back at once instead of waiting for
+   * the dead one's session to time out; two live processes must never share one.
+   */
+  TRAWL_INSTANCE_ID: str({ default: '', allowEmpty: true }),
   GATEWAY_PORT: int({ default: 3000, min: 0, max: 65535 }),
   SCHEDULER_PORT: int({ default: 3001, min: 0, max: 65535 }),
   SCRAPER_PORT: int({ default: 3002, min: 0, max: 65535 }),

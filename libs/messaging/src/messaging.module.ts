@@ -17,6 +17,7 @@ import { ensureTopics, type TopicSettings } from './kafka/topic-provisioner';
 import { MessagePublisher } from './publisher/message-publisher';
 
 export const KAFKA = Symbol('KAFKA');
+export const KAFKA_CLIENT_ID = Symbol('KAFKA_CLIENT_ID');
 
 export function topicSettings(config: TrawlConfig): TopicSettings {
   return {
@@ -41,6 +42,7 @@ export class MessagingRuntime implements OnApplicationBootstrap, OnApplicationSh
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA_CLIENT_ID) private readonly clientId: string,
     private readonly publisher: MessagePublisher,
     private readonly discovery: DiscoveryService,
     @Inject(TRAWL_CONFIG) private readonly config: TrawlConfig,
@@ -91,6 +93,7 @@ export class MessagingRuntime implements OnApplicationBootstrap, OnApplicationSh
             partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
             maxAttempts: this.config.TRAWL_CONSUMER_MAX_ATTEMPTS,
             sessionTimeoutMs: options.sessionTimeoutMs ?? this.config.KAFKA_SESSION_TIMEOUT_MS,
+            ...(this.config.TRAWL_INSTANCE_ID ? { takeOverAs: this.clientId } : {}),
             ...(options.rebalanceTimeoutMs ? { rebalanceTimeoutMs: options.rebalanceTimeoutMs(this.config) } : {}),
           });
           this.consumers.push(consumer);
@@ -130,6 +133,11 @@ export class MessagingRuntime implements OnApplicationBootstrap, OnApplicationSh
   }
 }
 
+/** The Kafka client id: the service's, plus its instance id when it has one (stable across restarts). */
+export function kafkaClientId(service: string, config: TrawlConfig): string {
+  return config.TRAWL_INSTANCE_ID ? `${service}.${config.TRAWL_INSTANCE_ID}` : service;
+}
+
 @Module({})
 export class MessagingModule {
   static forRoot(options: { clientId: string }): DynamicModule {
@@ -139,10 +147,15 @@ export class MessagingModule {
       imports: [DiscoveryModule],
       providers: [
         {
+          provide: KAFKA_CLIENT_ID,
+          inject: [TRAWL_CONFIG],
+          useFactory: (config: TrawlConfig) => kafkaClientId(options.clientId, config),
+        },
+        {
           provide: KAFKA,
           inject: [TRAWL_CONFIG, LOG],
           useFactory: (config: TrawlConfig, log: Log) =>
-            createKafka({ brokers: config.KAFKA_BROKERS, clientId: options.clientId, log }),
+            createKafka({ brokers: config.KAFKA_BROKERS, clientId: kafkaClientId(options.clientId, config), log }),
         },
         {
           provide: MessagePublisher,

@@ -22,6 +22,7 @@ import {
 } from '@trawl/telemetry';
 import { dependencyFailure, errorSummary, NonRetryableError } from '../errors';
 import { type MessagePublisher } from '../publisher/message-publisher';
+import { takeOverGroupMembership } from './group-takeover';
 
 export interface DeliveryInfo {
   topic: string;
@@ -66,6 +67,8 @@ export interface ConsumerOptions {
   maxAttempts: number;
   sessionTimeoutMs?: number;
   rebalanceTimeoutMs?: number;
+  /** This process's stable Kafka client id: members of the group left by its previous run are removed before it joins. */
+  takeOverAs?: string;
 }
 
 type Outcome = 'ok' | 'skipped' | 'dead_lettered' | 'stopped';
@@ -122,6 +125,15 @@ export class MessageConsumer {
       maxBytesPerPartition: 4 * 1024 * 1024,
     });
     this.consumer = consumer;
+    if (this.options.takeOverAs) {
+      await takeOverGroupMembership(this.kafka, this.options.groupId, this.options.takeOverAs, this.log).catch(
+        (error: unknown) =>
+          this.log.warn(
+            { consumer: this.options.name, err: error },
+            'could not remove stale group members; joining anyway',
+          ),
+      );
+    }
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.joined = true;
       this.log.info({ consumer: this.options.name, assignment: payload.memberAssignment }, 'joined consumer group');
