@@ -3,6 +3,7 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import {
   type AnyMessage,
   createMessage,
+  deterministicId,
   type MessageOf,
   type PageResult,
   type ScrapeError,
@@ -49,6 +50,12 @@ export class ScrapeDomainHandler implements MessageHandlerProvider, OnModuleDest
   private readonly slots: Slots;
   private readonly parser: ParsePool;
   private readonly scraperId = `${os.hostname()}-${process.pid}`;
+  /**
+   * Commands whose domain.started this process has published and whose result it has not: when
+   * the consumer retries a handler (Kafka was down for the result, say), that is the same delivery,
+   * and a second domain.started would count as another one towards the poison-command limit.
+   */
+  private readonly startedHere = new Set<string>();
 
   constructor(
     private readonly publisher: MessagePublisher,
@@ -113,13 +120,18 @@ export class ScrapeDomainHandler implements MessageHandlerProvider, OnModuleDest
     const { domain, attempt, dispatch_id, max_pages } = command.data;
     const startedAt = new Date();
     const base = { tenant: command.tenant, batchId: command.batch_id };
-    await this.publisher.publish([
-      createMessage({
-        ...base,
-        type: 'domain.started',
-        data: { domain, attempt, dispatch_id, started_at: startedAt.toISOString(), scraper_id: this.scraperId },
-      }),
-    ]);
+    if (!this.startedHere.has(command.id)) {
+      await this.publisher.publish([
+        createMessage({
+          ...base,
+          type: 'domain.started',
+          // One id per delivery to this process: a retried publish whose first try did land late is a duplicate.
+          id: deterministicId(command.id, 'started', this.scraperId),
+          data: { domain, attempt, dispatch_id, started_at: startedAt.toISOString(), scraper_id: this.scraperId },
+        }),
+      ]);
+      this.startedHere.add(command.id);
+    }
     // What every outcome of this attempt says about it.
     const attemptFields = () => ({
       domain,
@@ -166,6 +178,7 @@ export class ScrapeDomainHandler implements MessageHandlerProvider, OnModuleDest
       outcome = failed({ class: 'result_too_large', message, retryable: false }, []);
       await this.publisher.publish([outcome]);
     }
+    this.startedHere.delete(command.id);
     const outcomeLabel = outcome.type === 'domain.scraped' ? 'scraped' : 'failed';
     const errorClass = outcome.type === 'domain.failed' ? outcome.data.error.class : '';
     domainsCrawled.inc({ outcome: outcomeLabel, error_class: errorClass });
