@@ -124,11 +124,22 @@ describe("a batch's progress as Server-Sent Events", () => {
       headers: { authorization: `Bearer ${key}` },
     });
     expect(response.status).toBe(200);
-    const reading = response.text();
+    // Read until the stream is live (its first progress event), then stop the gateway under it.
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let received = '';
+    while (!received.includes('event: progress')) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`the stream ended early: ${received}`);
+      received += decoder.decode(value, { stream: true });
+    }
     const stopping = Date.now();
     await trawl.terminate('gateway');
     expect(Date.now() - stopping).toBeLessThan(5_000);
-    expect(await reading).toContain('event: progress');
+    for (;;) {
+      const { done } = await reader.read(); // the server ended the stream
+      if (done) break;
+    }
     await trawl.launch('gateway');
     api = apiClient(trawl.gatewayUrl, key);
   });
