@@ -9,7 +9,7 @@
  */
 import pg from 'pg';
 import { loadTrawlConfig } from '@trawl/config';
-import { createKafka, ensureTopics, MessagePublisher } from '@trawl/messaging';
+import { createKafka, ensureTopics, MessagePublisher, topicSettings } from '@trawl/messaging';
 import { createLogger } from '@trawl/telemetry';
 import { TrawlUnderTest } from '../test/support/trawl-services';
 import { batchLog } from './synthetic-log';
@@ -39,13 +39,7 @@ async function run(service: Consumer, maxBatch: string, batches: number, domains
   const db = new pg.Client({ connectionString: trawl.db.url });
   try {
     await admin.connect();
-    await ensureTopics(admin, {
-      prefix: config.TRAWL_TOPIC_PREFIX,
-      partitions: config.TRAWL_TOPIC_PARTITIONS,
-      eventsRetentionMs: config.TRAWL_EVENTS_RETENTION_MS,
-      commandsRetentionMs: config.TRAWL_COMMANDS_RETENTION_MS,
-      messageMaxBytes: config.TRAWL_MESSAGE_MAX_BYTES,
-    });
+    await ensureTopics(admin, topicSettings(config));
     let events = 0;
     for (let b = 0; b < batches; b += 1) {
       const messages = batchLog(domains);

@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { loadTrawlConfig } from '@trawl/config';
-import { createKafka, ensureTopics, MessagePublisher } from '@trawl/messaging';
+import { createKafka, ensureTopics, MessagePublisher, topicSettings } from '@trawl/messaging';
 import { createLogger } from '@trawl/telemetry';
 import { TrawlUnderTest } from '../test/support/trawl-services';
 import { batchLog } from './synthetic-log';
@@ -33,13 +33,7 @@ async function main(): Promise<void> {
   const publisher = new MessagePublisher(kafka, config.TRAWL_TOPIC_PREFIX, log, { maxMessageBytes: 4 * 1024 * 1024 });
   try {
     await admin.connect();
-    await ensureTopics(admin, {
-      prefix: config.TRAWL_TOPIC_PREFIX,
-      partitions: config.TRAWL_TOPIC_PARTITIONS,
-      eventsRetentionMs: config.TRAWL_EVENTS_RETENTION_MS,
-      commandsRetentionMs: config.TRAWL_COMMANDS_RETENTION_MS,
-      messageMaxBytes: config.TRAWL_MESSAGE_MAX_BYTES,
-    });
+    await ensureTopics(admin, topicSettings(config));
     const writing = Date.now();
     let events = 0;
     for (let b = 0; b < batches; b += 1) {

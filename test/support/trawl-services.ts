@@ -161,25 +161,23 @@ export class TrawlUnderTest {
 
   /** Kills a service the hard way (SIGKILL: no shutdown hooks, nothing flushed). */
   async kill(name: InstanceName): Promise<void> {
-    const running = this.processes.get(name);
-    if (!running) return;
-    this.processes.delete(name);
-    const { child } = running;
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
+    await this.signal(name, 'SIGKILL');
   }
 
   /** Stops a service the polite way (SIGTERM: it leaves its consumer groups and drains). */
   async terminate(name: InstanceName): Promise<void> {
+    await this.signal(name, 'SIGTERM');
+  }
+
+  /** Sends the signal and resolves once the process has exited; it is no longer one of the running ones. */
+  private async signal(name: InstanceName, signal: NodeJS.Signals): Promise<void> {
     const running = this.processes.get(name);
     if (!running) return;
     this.processes.delete(name);
     const { child } = running;
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
+    child.kill(signal);
     await exited;
   }
 
