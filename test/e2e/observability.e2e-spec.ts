@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { startFixtureWeb, type FixtureWeb } from '../fixture-web/fixture-web.server';
 import { eventually } from '../support/eventually';
 import { stackEnv } from '../support/stack-env';
@@ -135,5 +136,47 @@ describe('observing a batch', () => {
     const post = lines.find((line) => line.method === 'POST' && line.route === '/api/v1/batches');
     expect(post).toMatchObject({ status: 202, trace_id: doc.trace_id, path: '/api/v1/batches' });
     expect(lines.some((line) => line.route === '/api/v1/batches/:id' && line.status === 200)).toBe(true);
+  });
+  it('neither slows nor breaks the pipeline when the collector is unreachable: spans dropped, counted, one warning', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const server = net.createServer();
+      server.listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as net.AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const dark = await TrawlUnderTest.start('observability-dark', {
+      env: {
+        TRAWL_RESOLVE: web.resolveSpec(),
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${closed}`,
+      },
+    });
+    try {
+      const darkApi = apiClient(dark.gatewayUrl, await dark.apiKey('acme'));
+      const started = Date.now();
+      const created = await darkApi<{ batch_id: string }>('POST', '/api/v1/batches', {
+        domains: ['dark1.ok.fixture.test', 'dark2.ok.fixture.test'],
+        max_pages: 2,
+      });
+      await eventually(
+        async () =>
+          expect(
+            (await darkApi<{ status: string }>('GET', `/api/v1/batches/${created.body.batch_id}`)).body.status,
+          ).toBe('complete'),
+        { timeoutMs: 30_000, intervalMs: 200 },
+      );
+      expect(Date.now() - started).toBeLessThan(15_000);
+      await eventually(
+        async () => {
+          const metrics = await (await fetch(`${dark.processes.get('scraper')!.url}/metrics`)).text();
+          expect(series(metrics, 'trawl_spans_dropped_total', {})[0]).toBeGreaterThan(0);
+        },
+        { timeoutMs: 60_000, intervalMs: 1_000 },
+      );
+      const warnings = dark.logs('scraper').filter((line) => line.includes('span export failing'));
+      expect(warnings).toHaveLength(1);
+    } finally {
+      await dark.stop();
+    }
   });
 });

@@ -119,3 +119,9 @@ export const batchesByStatus = new Gauge({
   labelNames: ['status'] as const,
   registers: [metricsRegistry],
 });
+
+export const spansDropped = new Counter({
+  name: 'trawl_spans_dropped_total',
+  help: 'Spans the trace exporter could not deliver (the collector down or unreachable)',
+  registers: [metricsRegistry],
+});

@@ -15,6 +15,8 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { CountingSpanExporter } from './counting-exporter';
+import { createLogger } from './logger';
 
 export interface TracingOptions {
   serviceName: string;
@@ -34,8 +36,12 @@ let provider: NodeTracerProvider | undefined;
  */
 export function startTracing(options: TracingOptions): void {
   if (provider || options.disabled) return;
+  const warnings = createLogger(options.serviceName, 'warn').child({ component: 'tracing' });
   const exporter = options.otlpEndpoint
-    ? new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` })
+    ? new CountingSpanExporter(
+        new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` }),
+        (fields, message) => warnings.warn(fields, message),
+      )
     : undefined;
   provider = new NodeTracerProvider({
     resource: resourceFromAttributes({
