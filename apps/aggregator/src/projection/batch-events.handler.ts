@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type DataSource } from 'typeorm';
-import { type AnyMessage, type BatchEvent, BATCH_EVENT_TYPES, domainOf, wellFormedDeep } from '@trawl/contracts';
+import { type AnyMessage, type BatchEvent, BATCH_EVENT_TYPES, wellFormedDeep } from '@trawl/contracts';
 import {
   Consumes,
   type Delivered,
@@ -9,8 +9,8 @@ import {
   NonRetryableError,
 } from '@trawl/messaging';
 import { LOG, type Log, projectionLag } from '@trawl/telemetry';
-import { DATA_SOURCE, ensureInitialized, markProcessed } from '@trawl/persistence';
-import { AGGREGATOR_CONSUMER, projectEvent, projectEvents, ProjectionStore, reducedEvent } from '@trawl/projection';
+import { DATA_SOURCE, ensureInitialized } from '@trawl/persistence';
+import { AGGREGATOR_CONSUMER, projectEvents, reducedEvent } from '@trawl/projection';
 
 /**
  * Projects the batch-events log into Postgres. The events of one Kafka fetch are applied in one
@@ -58,30 +58,8 @@ export class BatchEventsProjectionHandler implements MessageHandlerProvider {
     }
   }
 
+  /** One event in its own transaction: a fetch of one. */
   private async apply(event: BatchEvent): Promise<void> {
-    await this.dataSource.transaction(async (em) => {
-      if (!(await markProcessed(em, AGGREGATOR_CONSUMER, event.id))) return;
-      await this.project(new ProjectionStore(em), event);
-    });
-  }
-
-  private async project(store: ProjectionStore, event: BatchEvent): Promise<void> {
-    if (event.type === 'batch.requested') {
-      await store.insertBatch(event);
-      return;
-    }
-    const batch = await store.lockBatch(event.batch_id);
-    if (!batch) throw new NonRetryableError(`no batch.requested was projected for batch ${event.batch_id}`);
-    const name = domainOf(event);
-    const domains =
-      event.type === 'batch.cancel-requested'
-        ? await store.cancellableDomains(event.batch_id)
-        : name === undefined
-          ? []
-          : await store.domains(event.batch_id, [name]);
-    const result = projectEvent(batch, domains, event);
-    if (result.batch === batch) return;
-    await store.saveDomains(event.batch_id, result.changes);
-    await store.saveBatch(event.batch_id, result.batch);
+    await this.dataSource.transaction((em) => projectEvents(em, AGGREGATOR_CONSUMER, [event]));
   }
 }

@@ -4,7 +4,7 @@ import { type DataSource } from 'typeorm';
 import { type AnyMessage, type BatchEvent, domainOf, type MessageOf } from '@trawl/contracts';
 import { TRAWL_CONFIG, type TrawlConfig } from '@trawl/config';
 import { MessagePublisher, NonRetryableError } from '@trawl/messaging';
-import { DATA_SOURCE, ensureInitialized, freshByBatch, markProcessed, markProcessedMany } from '@trawl/persistence';
+import { DATA_SOURCE, ensureInitialized, freshByBatch, markProcessedMany } from '@trawl/persistence';
 import { extractTraceContext, inSpan, injectTraceHeaders, LOG, type Log, TrawlAttribute } from '@trawl/telemetry';
 import {
   decide,
@@ -47,28 +47,16 @@ export class BatchFlowService {
     this.policy = { maxAttempts: config.SCHEDULER_MAX_ATTEMPTS, maxDeliveries: config.SCHEDULER_MAX_DELIVERIES };
   }
 
+  /** One event, decided as a fetch of one (the consumer's path when a run cannot be decided together). */
   async onEvent(event: BatchEvent): Promise<void> {
-    await ensureInitialized(this.dataSource);
-    await this.dataSource.transaction(async (em) => {
-      if (!(await markProcessed(em, CONSUMER, event.id))) return;
-      const store = new BatchFlowStore(em);
-      if (event.type === 'batch.requested') await this.store(store, event);
-      const stored = await store.lock(event.batch_id);
-      if (!stored) throw new NonRetryableError(`no batch.requested was seen for batch ${event.batch_id}`);
-      const { batch } = stored;
-      if (batch.finished) return;
-      const now = new Date();
-      const input: FlowInput = { kind: 'event', event };
-      const domains = await store.load(batch.batchId, rowsFor(batch, input, now));
-      await this.commit(store, decide({ batch, domains }, input, now, this.settings));
-    });
+    await this.onEvents([event]);
   }
 
   /**
    * The events of one Kafka fetch in one transaction: their ids recorded at once, and for each
    * batch, its events decided in log order over rows held in memory (read once, written once),
    * the events of all decisions sent, then their commands, then the rows stored. The same
-   * decisions as onEvent one event at a time; a failure leaves everything to be decided again.
+   * decisions as one event at a time; a failure leaves everything to be decided again.
    */
   async onEvents(
     events: readonly BatchEvent[],

@@ -2,20 +2,8 @@ import { type EntityManager } from 'typeorm';
 import { type BatchEvent } from '@trawl/contracts';
 
 /**
- * Records that a consumer applied an event, in the caller's transaction. Returns false when it
- * was recorded before: the event is a duplicate and must change nothing.
- */
-export async function markProcessed(em: EntityManager, consumer: string, eventId: string): Promise<boolean> {
-  const rows: unknown[] = await em.query(
-    `insert into processed_events (consumer, event_id) values ($1, $2) on conflict do nothing returning event_id`,
-    [consumer, eventId],
-  );
-  return rows.length === 1;
-}
-
-/**
- * markProcessed for many events at once: records those not recorded before and returns their ids
- * (each once, even if listed twice); the others are duplicates and must change nothing.
+ * Records, in the caller's transaction, that a consumer applied these events: returns the ids not
+ * recorded before (each once, even if listed twice). The others are duplicates and must change nothing.
  */
 export async function markProcessedMany(
   em: EntityManager,
