@@ -16,6 +16,7 @@ import { type Log, TelemetryModule } from '@trawl/telemetry';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyService } from './auth/api-key.service';
 import { BatchCancellationService } from './batches/batch-cancellation.service';
+import { BatchRetryService } from './batches/batch-retry.service';
 import { BatchExportService } from './batches/batch-export';
 import { BatchEventsStream } from './batches/progress/batch-events.stream';
 import { BatchProgressNotifier } from './batches/progress/batch-progress.notifier';
@@ -66,6 +67,7 @@ export class GatewayModule {
         BatchEventsStream,
         BatchProgressNotifier,
         BatchCancellationService,
+        BatchRetryService,
         StatsService,
       ],
     };

@@ -5,6 +5,7 @@ export * from './codec';
 export * from './batch/batch-requested.event';
 export * from './batch/batch-cancel-requested.event';
 export * from './batch/batch-started.event';
+export * from './batch/batch-retry-requested.event';
 export * from './domain/page-result';
 export * from './domain/domain-scrape.command';
 export * from './domain/domain-queued.event';

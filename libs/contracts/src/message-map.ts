@@ -2,6 +2,7 @@ import { type z } from 'zod';
 import { type Envelope } from './envelope';
 import { type TopicRole } from './topics';
 import { batchCancelRequestedV1 } from './batch/batch-cancel-requested.event';
+import { batchRetryRequestedV1 } from './batch/batch-retry-requested.event';
 import { batchRequestedV1 } from './batch/batch-requested.event';
 import { batchStartedV1 } from './batch/batch-started.event';
 import { domainFailedV1 } from './domain/domain-failed.event';
@@ -26,6 +27,7 @@ interface MessageDefinition {
 export const Messages = {
   'batch.requested': { version: 1, topic: 'batchEvents', schema: batchRequestedV1, key: 'batch_id' },
   'batch.cancel-requested': { version: 1, topic: 'batchEvents', schema: batchCancelRequestedV1, key: 'batch_id' },
+  'batch.retry-requested': { version: 1, topic: 'batchEvents', schema: batchRetryRequestedV1, key: 'batch_id' },
   'batch.started': { version: 1, topic: 'batchEvents', schema: batchStartedV1, key: 'batch_id' },
   'domain.queued': { version: 1, topic: 'batchEvents', schema: domainQueuedV1, key: 'batch_id' },
   'domain.started': { version: 1, topic: 'batchEvents', schema: domainStartedV1, key: 'batch_id' },

@@ -12,6 +12,7 @@ import { BatchesStuckSince1764600000000 } from './migrations/1764600000000-batch
 import { RetentionIndexes1764610000000 } from './migrations/1764610000000-retention-indexes';
 import { DeliveryCounts1764620000000 } from './migrations/1764620000000-delivery-counts';
 import { ChangeSequence1764630000000 } from './migrations/1764630000000-change-sequence';
+import { RetryRounds1764640000000 } from './migrations/1764640000000-retry-rounds';
 
 export const entities = [BatchEntity, BatchDomainEntity, PageEntity, ApiKeyEntity, BatchSubmissionEntity];
 export const migrations = [
@@ -21,6 +22,7 @@ export const migrations = [
   RetentionIndexes1764610000000,
   DeliveryCounts1764620000000,
   ChangeSequence1764630000000,
+  RetryRounds1764640000000,
 ];
 
 /** One DataSource definition for the services, the CLI and the tests. Never `synchronize`. */

@@ -24,6 +24,13 @@ export async function projectEvents(em: EntityManager, consumer: string, events:
   for (const [batchId, run] of freshByBatch(events, fresh)) await projectRun(store, batchId, run);
 }
 
+/** The domains an event is about: its own, or those a retry-failed round names. */
+function domainsNamed(event: BatchEvent): string[] {
+  if (event.type === 'batch.retry-requested') return event.data.domains.map((retried) => retried.domain);
+  const name = domainOf(event);
+  return name === undefined ? [] : [name];
+}
+
 /** One batch's events of a run, in log order. */
 async function projectRun(store: ProjectionStore, batchId: string, events: BatchEvent[]): Promise<void> {
   for (const event of events) if (event.type === 'batch.requested') await store.insertBatch(event);
@@ -31,7 +38,7 @@ async function projectRun(store: ProjectionStore, batchId: string, events: Batch
   if (rest.length === 0) return;
   const batch = await store.lockBatch(batchId);
   if (!batch) throw new NonRetryableError(`no batch.requested was projected for batch ${batchId}`);
-  const names = [...new Set(rest.map(domainOf).filter((name) => name !== undefined))];
+  const names = [...new Set(rest.flatMap(domainsNamed))];
   const domains = names.length > 0 ? await store.domains(batchId, names) : [];
   if (rest.some((event) => event.type === 'batch.cancel-requested')) {
     const loaded = new Set(names);

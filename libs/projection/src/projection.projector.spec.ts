@@ -25,6 +25,8 @@ function newBatch(total: number): BatchProjection {
     startTime: null,
     endTime: null,
     cancelRequestedAt: null,
+    retryRounds: 0,
+    retryRequestedAt: null,
     error: null,
     updatedAt: t(0),
   };
@@ -35,6 +37,7 @@ const domain = (name: string, view = initialDomainView): DomainProjection => ({
   view,
   startedAt: null,
   finishedAt: null,
+  pagesScraped: 0,
 });
 const page = {
   url: 'http://a.com/',
@@ -56,6 +59,83 @@ const page = {
 const extraction = { emails: [], phones: [], socials: [], technologies: [] };
 
 describe('the projection', () => {
+  describe('a retry-failed round', () => {
+    const failed = (name: string, attempt: number, pagesScraped: number): DomainProjection => ({
+      ...domain(name, {
+        ...initialDomainView,
+        status: 'failed',
+        attempt,
+        lastError: { class: 'c', message: 'm', retryable: false },
+      }),
+      finishedAt: t(4),
+      pagesScraped,
+    });
+    const ended: BatchProjection = {
+      ...newBatch(3),
+      status: 'partial',
+      succeeded: 1,
+      failed: 2,
+      pagesScraped: 5,
+      maxAttempts: 3,
+      startTime: t(1),
+      endTime: t(5),
+      error: '2 of 3 domains failed',
+    };
+    const retry = (domains: [string, number][], round = 1) =>
+      event(
+        'batch.retry-requested',
+        {
+          requested_at: t(10),
+          round,
+          part: 1,
+          parts: 1,
+          domains: domains.map(([name, attempt]) => ({ domain: name, attempt })),
+        },
+        t(10),
+      );
+
+    it('reopens the named failed domains, runs the batch again and takes their old pages out of the count', () => {
+      const result = projectEvent(
+        ended,
+        [failed('b.com', 3, 2), failed('c.com', 1, 0)],
+        retry([
+          ['b.com', 3],
+          ['c.com', 1],
+        ]),
+      );
+      expect(result.batch).toMatchObject({
+        status: 'running',
+        succeeded: 1,
+        failed: 0,
+        pagesScraped: 3,
+        endTime: null,
+        error: null,
+        retryRounds: 1,
+        retryRequestedAt: t(10),
+      });
+      expect(result.changes.map((change) => [change.domain, change.view.status, change.view.roundStart])).toEqual([
+        ['b.com', 'pending', 4],
+        ['c.com', 'pending', 2],
+      ]);
+      expect(result.changes[0]).toMatchObject({ finishedAt: null, pages: [], pagesSucceeded: 0, extraction: null });
+
+      const queued = projectEvent(
+        result.batch,
+        [{ ...domain('c.com', result.changes[1]!.view) }],
+        event('domain.queued', { domain: 'c.com', attempt: 2, dispatch_id: 'x' }, t(11)),
+      );
+      expect(queued.changes[0]!.view).toMatchObject({ status: 'queued', attempt: 2 });
+    });
+
+    it('leaves a domain alone unless it failed at the named attempt, and a cancelled batch alone', () => {
+      const stale = projectEvent(ended, [failed('b.com', 3, 2)], retry([['b.com', 2]]));
+      expect(stale.changes).toEqual([]);
+      expect(stale.batch.status).toBe('partial');
+      const cancelled = { ...ended, status: 'cancelled' as const, cancelRequestedAt: t(3) };
+      expect(projectEvent(cancelled, [failed('b.com', 3, 2)], retry([['b.com', 3]])).batch).toBe(cancelled);
+    });
+  });
+
   it('runs a batch from the first dispatch to complete, with times taken from the events', () => {
     let batch = projectEvent(
       newBatch(1),
@@ -129,7 +209,7 @@ describe('the projection', () => {
       [],
       event('batch.started', { started_at: t(1), max_attempts: 1 }, t(1)),
     ).batch;
-    const queuedView = { status: 'queued' as const, attempt: 1, awaitingRetry: false, lastError: null, deliveries: 0 };
+    const queuedView = { ...initialDomainView, status: 'queued' as const, attempt: 1 };
     const result = projectEvent(
       started,
       [domain('a.com', queuedView)],
@@ -216,7 +296,10 @@ describe('a run of events folded at once', () => {
       batch = result.batch;
       for (const change of result.changes) {
         stored.set(change.domain, { ...stored.get(change.domain), ...change });
-        rows.set(change.domain, { ...change });
+        rows.set(change.domain, {
+          ...change,
+          pagesScraped: change.pagesSucceeded ?? rows.get(change.domain)!.pagesScraped,
+        });
       }
     }
     return { batch, changes: [...stored.values()] };
@@ -243,7 +326,13 @@ describe('a run of events folded at once', () => {
       const rows = names.map((name) => {
         const change = first.changes.find((c) => c.domain === name);
         return change
-          ? { domain: name, view: change.view, startedAt: change.startedAt, finishedAt: change.finishedAt }
+          ? {
+              domain: name,
+              view: change.view,
+              startedAt: change.startedAt,
+              finishedAt: change.finishedAt,
+              pagesScraped: change.pagesSucceeded ?? 0,
+            }
           : domain(name);
       });
       const second = foldEvents({ batch: first.batch, domains: rows }, log.slice(cut));

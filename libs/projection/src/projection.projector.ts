@@ -10,7 +10,9 @@ import {
   evolveDomain,
   isTerminalBatchStatus,
   isTerminalDomainStatus,
+  type MessageOf,
   type PageResult,
+  reopenForRetry,
   succeededPageCount,
 } from '@trawl/contracts';
 
@@ -20,6 +22,8 @@ export interface DomainProjection {
   view: DomainView;
   startedAt: string | null;
   finishedAt: string | null;
+  /** Succeeded pages of the attempt whose pages the row holds (counted in the batch's pagesScraped). */
+  pagesScraped: number;
 }
 
 export interface DomainChange {
@@ -48,8 +52,16 @@ export interface BatchProjection {
   startTime: string | null;
   endTime: string | null;
   cancelRequestedAt: string | null;
+  /** Retry-failed rounds requested so far, and when the last one was. */
+  retryRounds: number;
+  retryRequestedAt: string | null;
   error: string | null;
   updatedAt: string;
+}
+
+/** Whether a batch in this state takes a retry-failed round: it ended with failed domains, not by a cancel. */
+export function acceptsRetry(batch: Pick<BatchProjection, 'status'>): boolean {
+  return batch.status === 'partial' || batch.status === 'failed';
 }
 
 /**
@@ -62,6 +74,7 @@ export function projectEvent(
   domains: DomainProjection[],
   event: BatchEvent,
 ): { batch: BatchProjection; changes: DomainChange[] } {
+  if (event.type === 'batch.retry-requested') return reopenDomains(batch, domains, event);
   if (isTerminalBatchStatus(batch.status)) return { batch, changes: [] };
   const next: BatchProjection = { ...batch, updatedAt: event.time };
   switch (event.type) {
@@ -91,40 +104,89 @@ export function projectEvent(
   for (const domain of domains) {
     const view = evolveDomain(domain.view, event, context);
     if (view === domain.view) continue;
-    const change: DomainChange = {
-      domain: domain.domain,
-      view,
-      updatedAt: event.time,
-      startedAt: domain.startedAt,
-      finishedAt: domain.finishedAt,
-    };
+    const change = changeOf(next, domain, view, event.time);
     if (event.type === 'domain.started') change.startedAt = event.data.started_at;
     if (isTerminalDomainStatus(view.status)) {
       change.finishedAt = 'finished_at' in event.data ? event.data.finished_at : event.time;
-      tally(next, view, +1);
     }
     if (event.type === 'domain.scraped') {
-      change.pages = event.data.pages;
-      change.pagesSucceeded = succeededPageCount(event.data);
-      change.extraction = event.data.extraction;
+      replacePages(next, domain, change, event.data.pages, succeededPageCount(event.data), event.data.extraction);
     } else if (event.type === 'domain.failed' && isTerminalDomainStatus(view.status)) {
-      change.pages = event.data.pages;
-      change.pagesSucceeded = succeededPageCount(event.data);
-      change.extraction = null;
+      replacePages(next, domain, change, event.data.pages, succeededPageCount(event.data), null);
     }
-    next.pagesScraped += change.pagesSucceeded ?? 0;
     changes.push(change);
   }
-  next.status = batchStatusFor(
-    { total: next.total, succeeded: next.succeeded, failed: next.failed, cancelled: next.cancelled },
-    next.startTime !== null,
-    next.cancelRequestedAt !== null,
-  );
-  if (isTerminalBatchStatus(next.status)) {
-    next.endTime = event.time;
-    next.error = summary(next);
+  return { batch: withStatus(next, event.time), changes };
+}
+
+/**
+ * A retry-failed round (one part of it): the named domains that failed at the named attempt go back to pending,
+ * without the pages of the attempt that failed, and the batch runs again until they end.
+ */
+function reopenDomains(
+  batch: BatchProjection,
+  domains: DomainProjection[],
+  event: MessageOf<'batch.retry-requested'>,
+): { batch: BatchProjection; changes: DomainChange[] } {
+  // The same rule as the scheduler's: no round after a cancel; otherwise reopenForRetry decides per domain.
+  if (batch.cancelRequestedAt !== null) return { batch, changes: [] };
+  const next: BatchProjection = {
+    ...batch,
+    updatedAt: event.time,
+    retryRounds: Math.max(batch.retryRounds, event.data.round),
+    retryRequestedAt: event.data.requested_at,
+  };
+  const failedAttempt = new Map(event.data.domains.map((retried) => [retried.domain, retried.attempt]));
+  const changes: DomainChange[] = [];
+  for (const domain of domains) {
+    const attempt = failedAttempt.get(domain.domain);
+    const view = attempt === undefined ? domain.view : reopenForRetry(domain.view, attempt);
+    if (view === domain.view) continue;
+    const change = changeOf(next, domain, view, event.time);
+    change.finishedAt = null;
+    replacePages(next, domain, change, [], 0, null);
+    changes.push(change);
   }
-  return { batch: next, changes };
+  return { batch: withStatus(next, event.time), changes };
+}
+
+/** A domain's change to `view`, with the batch's counts following it. */
+function changeOf(batch: BatchProjection, domain: DomainProjection, view: DomainView, time: string): DomainChange {
+  if (isTerminalDomainStatus(domain.view.status)) tally(batch, domain.view, -1);
+  if (isTerminalDomainStatus(view.status)) tally(batch, view, +1);
+  return { domain: domain.domain, view, updatedAt: time, startedAt: domain.startedAt, finishedAt: domain.finishedAt };
+}
+
+/** The domain's pages become these: the batch's page count loses the ones they replace. */
+function replacePages(
+  batch: BatchProjection,
+  domain: DomainProjection,
+  change: DomainChange,
+  pages: PageResult[],
+  succeeded: number,
+  extraction: DomainExtraction | null,
+): void {
+  change.pages = pages;
+  change.pagesSucceeded = succeeded;
+  change.extraction = extraction;
+  batch.pagesScraped += succeeded - domain.pagesScraped;
+}
+
+/** The batch's status from its counts; its end time and error summary while it is ended. */
+function withStatus(batch: BatchProjection, time: string): BatchProjection {
+  batch.status = batchStatusFor(
+    { total: batch.total, succeeded: batch.succeeded, failed: batch.failed, cancelled: batch.cancelled },
+    batch.startTime !== null,
+    batch.cancelRequestedAt !== null,
+  );
+  if (isTerminalBatchStatus(batch.status)) {
+    batch.endTime = time;
+    batch.error = summary(batch);
+  } else {
+    batch.endTime = null;
+    batch.error = null;
+  }
+  return batch;
 }
 
 function tally(batch: BatchProjection, view: DomainView, by: number): void {
@@ -163,7 +225,9 @@ export function foldEvents(
     const relevant =
       event.type === 'batch.cancel-requested'
         ? [...domains.values()]
-        : [domains.get(name ?? '')].filter((domain) => domain !== undefined);
+        : (event.type === 'batch.retry-requested' ? event.data.domains.map((retried) => retried.domain) : [name ?? ''])
+            .map((named) => domains.get(named))
+            .filter((domain) => domain !== undefined);
     const result = projectEvent(batch, relevant, event);
     batch = result.batch;
     for (const change of result.changes) {
@@ -173,6 +237,7 @@ export function foldEvents(
         view: change.view,
         startedAt: change.startedAt,
         finishedAt: change.finishedAt,
+        pagesScraped: change.pagesSucceeded ?? domains.get(change.domain)?.pagesScraped ?? 0,
       });
     }
   }

@@ -14,6 +14,8 @@ interface BatchRow {
   start_time: Date | null;
   end_time: Date | null;
   cancel_requested_at: Date | null;
+  retry_rounds: number;
+  retry_requested_at: Date | null;
   error: string | null;
   updated_at: Date;
 }
@@ -24,6 +26,8 @@ interface DomainRow {
   attempt: number;
   awaiting_retry: boolean;
   deliveries: number;
+  round_start: number;
+  pages_scraped: number;
   error_class: string | null;
   error_message: string | null;
   error_retryable: boolean | null;
@@ -83,6 +87,8 @@ export class ProjectionStore {
       startTime: iso(row.start_time),
       endTime: iso(row.end_time),
       cancelRequestedAt: iso(row.cancel_requested_at),
+      retryRounds: row.retry_rounds,
+      retryRequestedAt: iso(row.retry_requested_at),
       error: row.error,
       updatedAt: row.updated_at.toISOString(),
     };
@@ -98,8 +104,8 @@ export class ProjectionStore {
 
   private async selectDomains(where: string, params: unknown[]): Promise<DomainProjection[]> {
     const rows: DomainRow[] = await this.em.query(
-      `select domain, status, attempt, awaiting_retry, deliveries, error_class, error_message, error_retryable,
-         started_at, finished_at
+      `select domain, status, attempt, awaiting_retry, deliveries, round_start, pages_scraped, error_class,
+         error_message, error_retryable, started_at, finished_at
        from batch_domains where ${where}`,
       params,
     );
@@ -110,6 +116,7 @@ export class ProjectionStore {
         attempt: row.attempt,
         awaitingRetry: row.awaiting_retry,
         deliveries: row.deliveries,
+        roundStart: row.round_start,
         lastError: row.error_class
           ? ({
               class: row.error_class,
@@ -120,6 +127,7 @@ export class ProjectionStore {
       },
       startedAt: iso(row.started_at),
       finishedAt: iso(row.finished_at),
+      pagesScraped: row.pages_scraped,
     }));
   }
 
@@ -131,7 +139,8 @@ export class ProjectionStore {
     await this.em.query(
       `update batches set change_seq = change_seq + 1, status = $2, succeeded_domains = $3, failed_domains = $4,
          cancelled_domains = $5, pages_scraped = $6, max_attempts = $7, max_deliveries = $8, start_time = $9, end_time = $10,
-         cancel_requested_at = $11, error = $12, updated_at = $13, stuck_since = null where id = $1`,
+         cancel_requested_at = $11, error = $12, updated_at = $13, retry_rounds = $14, retry_requested_at = $15,
+         stuck_since = null where id = $1`,
       [
         batchId,
         batch.status,
@@ -146,6 +155,8 @@ export class ProjectionStore {
         batch.cancelRequestedAt,
         batch.error,
         batch.updatedAt,
+        batch.retryRounds,
+        batch.retryRequestedAt,
       ],
     );
     await this.em.query(`select pg_notify($1, $2)`, [BATCH_PROGRESS_CHANNEL, batchId]);
@@ -162,13 +173,13 @@ export class ProjectionStore {
     const first = BigInt(bumped!.last) - BigInt(changes.length) + 1n;
     await this.em.query(
       `update batch_domains d set status = u.status, attempt = u.attempt, awaiting_retry = u.awaiting_retry,
-         deliveries = u.deliveries, change_seq = u.change_seq, error_class = u.error_class, error_message = u.error_message,
+         deliveries = u.deliveries, round_start = u.round_start, change_seq = u.change_seq, error_class = u.error_class, error_message = u.error_message,
          error_retryable = u.error_retryable, started_at = u.started_at, finished_at = u.finished_at,
          updated_at = u.updated_at
        from unnest($2::timestamptz[], $3::text[], $4::text[], $5::int[], $6::boolean[], $7::int[], $8::text[],
-                   $9::text[], $10::boolean[], $11::timestamptz[], $12::timestamptz[], $13::bigint[])
+                   $9::text[], $10::boolean[], $11::timestamptz[], $12::timestamptz[], $13::bigint[], $14::int[])
          as u(updated_at, domain, status, attempt, awaiting_retry, deliveries, error_class, error_message,
-              error_retryable, started_at, finished_at, change_seq)
+              error_retryable, started_at, finished_at, change_seq, round_start)
        where d.batch_id = $1 and d.domain = u.domain`,
       [
         batchId,
@@ -184,6 +195,7 @@ export class ProjectionStore {
         changes.map((c) => c.startedAt),
         changes.map((c) => c.finishedAt),
         changes.map((_, index) => String(first + BigInt(index))),
+        changes.map((c) => c.view.roundStart),
       ],
     );
     await this.replacePages(

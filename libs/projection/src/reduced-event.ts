@@ -51,6 +51,7 @@ export function reducedEvent(event: BatchEvent, reason: string): BatchEvent {
       };
     case 'batch.started':
     case 'batch.cancel-requested':
+    case 'batch.retry-requested':
     case 'domain.queued':
     case 'domain.started':
     case 'domain.timed-out':

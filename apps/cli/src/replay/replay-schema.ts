@@ -122,6 +122,8 @@ const BATCH_COLUMNS = [
   'start_time',
   'end_time',
   'cancel_requested_at',
+  'retry_rounds',
+  'retry_requested_at',
 ];
 const DOMAIN_COLUMNS = [
   'batch_id',
@@ -131,6 +133,7 @@ const DOMAIN_COLUMNS = [
   'attempt',
   'awaiting_retry',
   'deliveries',
+  'round_start',
   'pages_scraped',
   'started_at',
   'finished_at',

@@ -28,7 +28,7 @@ export const DEFAULT_BATCH_PAGE = 50;
 
 const BATCH_COLUMNS = `b.id, b.status, b.total_domains, b.succeeded_domains, b.failed_domains, b.cancelled_domains,
   b.pages_scraped, b.max_pages, b.max_concurrent_jobs, b.metadata, b.trace_id, b.error, b.created_at, b.updated_at,
-  b.start_time, b.end_time, b.cancel_requested_at, b.stuck_since`;
+  b.start_time, b.end_time, b.cancel_requested_at, b.stuck_since, b.retry_rounds, b.retry_requested_at`;
 
 const DOMAIN_COLUMNS = `d.domain, d.ordinal, d.status, d.attempt, d.deliveries, d.pages_scraped, d.started_at, d.finished_at,
   d.error_class, d.error_message, d.error_retryable`;

@@ -18,6 +18,8 @@ const row: BatchRow = {
   start_time: new Date('2026-01-01T00:00:01.000Z'),
   end_time: null,
   cancel_requested_at: null,
+  retry_rounds: 0,
+  retry_requested_at: null,
   stuck_since: null,
 };
 
@@ -56,6 +58,8 @@ describe('batch views', () => {
       max_concurrent_jobs: 5,
       pages_scraped: 7,
       cancel_requested_at: null,
+      retry_rounds: 0,
+      retry_requested_at: null,
       stuck_since: null,
     });
   });

@@ -27,6 +27,8 @@ export interface BatchRow {
   end_time: Date | null;
   cancel_requested_at: Date | null;
   stuck_since: Date | null;
+  retry_rounds: number;
+  retry_requested_at: Date | null;
 }
 
 /** An accepted submission the projection has not caught up with yet. */
@@ -113,6 +115,8 @@ export function batchSummary(row: BatchRow): BatchSummaryDto {
     pages_scraped: row.pages_scraped,
     cancel_requested_at: iso(row.cancel_requested_at),
     stuck_since: iso(row.stuck_since),
+    retry_rounds: row.retry_rounds,
+    retry_requested_at: iso(row.retry_requested_at),
   };
 }
 
@@ -142,6 +146,8 @@ export function pendingStatus(submission: SubmissionRow): BatchStatusDto {
       end_time: null,
       cancel_requested_at: null,
       stuck_since: null,
+      retry_rounds: 0,
+      retry_requested_at: null,
     },
     {},
   );

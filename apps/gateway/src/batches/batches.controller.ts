@@ -22,6 +22,7 @@ import { BatchIdPipe } from '../http/validation';
 import { reply } from '../http/reply';
 import { v1Accepted } from './accepted.view';
 import { BatchCancellationService } from './batch-cancellation.service';
+import { BatchRetryService } from './batch-retry.service';
 import { BatchExportService } from './batch-export';
 import { BatchEventsStream } from './progress/batch-events.stream';
 import { BatchReadsService } from './batch-reads.service';
@@ -32,6 +33,7 @@ import {
   BatchListDto,
   BatchStatusDto,
   CancelAcceptedDto,
+  RetryAcceptedDto,
   DomainDetailDto,
   DomainListDto,
   ErrorDto,
@@ -49,6 +51,7 @@ export class BatchesController {
     private readonly submissions: BatchSubmissionService,
     private readonly reads: BatchReadsService,
     private readonly cancellations: BatchCancellationService,
+    private readonly retries: BatchRetryService,
     private readonly exports: BatchExportService,
     private readonly progress: BatchEventsStream,
   ) {}
@@ -183,5 +186,24 @@ export class BatchesController {
     @Body() body: CancelBatchDto,
   ): Promise<CancelAcceptedDto> {
     return this.cancellations.cancel(tenant, id, body.reason);
+  }
+
+  @Post(':id/retry-failed')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Retry the failed domains of an ended batch',
+    description:
+      'A new round of attempts (max_attempts again) for every failed domain, under the batch’s max_concurrent_jobs. ' +
+      'The batch runs again until they end; its status document counts retry_rounds. Repeating the request ' +
+      'before the round shows in the status is the same round.',
+  })
+  @ApiAcceptedResponse({ type: RetryAcceptedDto })
+  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiConflictResponse({
+    type: ErrorDto,
+    description: 'The batch has not ended, was cancelled, has no failed domains, or ended longer ago than retention',
+  })
+  retryFailed(@Tenant() tenant: string, @Param('id', BatchIdPipe) id: string): Promise<RetryAcceptedDto> {
+    return this.retries.retryFailed(tenant, id);
   }
 }

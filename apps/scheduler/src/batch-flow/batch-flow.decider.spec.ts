@@ -1,6 +1,6 @@
 import { type BatchEvent, createMessage, initialDomainView } from '@trawl/contracts';
 import { decide, type FlowDecision, type FlowInput, rowsFor, selectRows } from './batch-flow.decider';
-import { type FlowBatch, type FlowDomain } from './batch-flow.state';
+import { type FlowBatch, type FlowDomain, holdsSlot } from './batch-flow.state';
 
 const batchId = '00000000-0000-4000-8000-0000000000aa';
 const t0 = new Date('2026-11-23T10:00:00.000Z');
@@ -27,6 +27,7 @@ class World {
       maxAttempts,
       maxDeliveries: 3,
       nextOrdinal: 0,
+      releaseEnd: names.length,
       inFlight: 0,
       started: false,
       cancelRequested: false,
@@ -50,7 +51,11 @@ class World {
     if (outcome === 'lost') return decision;
     this.sent.commands.push(...decision.commands.map(label));
     this.batch = decision.batch;
-    for (const domain of decision.changed) this.domains.set(domain.ordinal, domain);
+    for (const domain of decision.changed) {
+      // Rows are stored by domain: a retry round moves a row to a new ordinal.
+      for (const [ordinal, row] of this.domains) if (row.domain === domain.domain) this.domains.delete(ordinal);
+      this.domains.set(domain.ordinal, domain);
+    }
     return decision;
   }
 
@@ -76,9 +81,7 @@ class World {
   }
 
   inFlightDomains(): string[] {
-    return [...this.domains.values()]
-      .filter((d) => d.dispatchedAttempt > 0 && !['succeeded', 'failed', 'cancelled'].includes(d.view.status))
-      .map((d) => d.domain);
+    return [...this.domains.values()].filter(holdsSlot).map((d) => d.domain);
   }
 }
 
@@ -140,6 +143,20 @@ const cancel = () =>
     tenant: 't',
     batchId,
     data: { requested_at: t0.toISOString(), reason: null },
+  }) as BatchEvent;
+
+const retryFailed = (domains: [string, number][], round = 1, part = 1, parts = 1) =>
+  createMessage({
+    type: 'batch.retry-requested',
+    tenant: 't',
+    batchId,
+    data: {
+      requested_at: t0.toISOString(),
+      round,
+      part,
+      parts,
+      domains: domains.map(([domain, attempt]) => ({ domain, attempt })),
+    },
   }) as BatchEvent;
 
 describe('the batch flow', () => {
@@ -326,11 +343,115 @@ describe('the batch flow', () => {
         awaitingRetry: false,
         lastError: null,
         deliveries: 0,
+        roundStart: 1,
       } as const;
       world.domains.set(0, { ...world.domain('a.com'), view: queuedTwice, dispatchedAttempt: 1, dueAt: at(1_000) });
       const tick = world.tick(at(1_000));
       expect(tick.commands.map(label)).toEqual(['domain.scrape a.com#2']);
       expect(world.domain('a.com')).toMatchObject({ dispatchedAttempt: 2, dueAt: at(61_000) });
+    });
+  });
+
+  describe('when a retry-failed round is requested', () => {
+    /** A batch of four, max 2 at a time: a and c succeed, b and d fail for good at attempt 1. */
+    function endedPartial(maxAttempts = 3) {
+      const world = new World(['a.com', 'b.com', 'c.com', 'd.com'], 2, maxAttempts);
+      world.readBack(world.start());
+      for (const [name, outcome] of [
+        ['a.com', 'ok'],
+        ['b.com', 'fatal'],
+        ['c.com', 'ok'],
+        ['d.com', 'fatal'],
+      ] as const) {
+        world.readBack(world.read(result(name, 1, outcome)));
+      }
+      expect(world.batch).toMatchObject({ finished: true, ended: 4, inFlight: 0 });
+      return world;
+    }
+
+    it('reopens the failed domains only, releases them in order under max_concurrent_jobs, and ends again', () => {
+      const world = endedPartial();
+      world.sent.commands = [];
+      const reopened = world.read(
+        retryFailed([
+          ['b.com', 1],
+          ['d.com', 1],
+        ]),
+      );
+      expect(reopened.events.map(label)).toEqual(['domain.queued b.com#2', 'domain.queued d.com#2']);
+      expect(world.sent.commands).toEqual(['domain.scrape b.com#2', 'domain.scrape d.com#2']);
+      expect(world.batch).toMatchObject({ finished: false, ended: 2, inFlight: 2, releaseEnd: 6, nextOrdinal: 6 });
+      expect(world.domain('a.com').view.status).toBe('succeeded');
+      world.readBack(reopened);
+      world.read(result('b.com', 2, 'ok'));
+      expect(world.batch.finished).toBe(false);
+      world.read(result('d.com', 2, 'fatal'));
+      expect(world.batch).toMatchObject({ finished: true, ended: 4, inFlight: 0 });
+      expect(world.domain('b.com').view).toMatchObject({ status: 'succeeded', attempt: 2, roundStart: 2 });
+    });
+
+    it('never has more than max_concurrent_jobs of the round in flight', () => {
+      const names = ['a.com', 'b.com', 'c.com', 'd.com', 'e.com'];
+      const world = new World(names, 2, 1);
+      world.readBack(world.start());
+      for (const name of names) world.readBack(world.read(result(name, 1, 'fatal')));
+      expect(world.batch.finished).toBe(true);
+      const reopened = world.read(retryFailed(names.map((name) => [name, 1])));
+      expect(reopened.commands.map(label)).toEqual(['domain.scrape a.com#2', 'domain.scrape b.com#2']);
+      world.readBack(reopened);
+      const next = world.read(result('a.com', 2, 'ok'));
+      expect(next.commands.map(label)).toEqual(['domain.scrape c.com#2']);
+      expect(world.inFlightDomains()).toEqual(['b.com', 'c.com']);
+    });
+
+    it('gives each reopened domain max_attempts again, counted from the round', () => {
+      const world = new World(['a.com'], 1, 2);
+      world.readBack(world.start());
+      world.read(result('a.com', 1, 'retryable'));
+      world.readBack(world.tick(at(1_000)));
+      world.read(result('a.com', 2, 'retryable'));
+      expect(world.domain('a.com').view).toMatchObject({ status: 'failed', attempt: 2 });
+      world.readBack(world.read(retryFailed([['a.com', 2]])));
+      world.read(result('a.com', 3, 'retryable'));
+      expect(world.domain('a.com').view).toMatchObject({ status: 'queued', awaitingRetry: true, attempt: 3 });
+      world.readBack(world.tick(at(5_000)));
+      world.read(result('a.com', 4, 'retryable'));
+      expect(world.domain('a.com').view).toMatchObject({ status: 'failed', attempt: 4 });
+      expect(world.batch.finished).toBe(true);
+    });
+
+    it('rebuilds the row of a failed domain the finished batch no longer holds, from the request', () => {
+      const world = endedPartial();
+      for (const [ordinal] of world.domains) world.domains.delete(ordinal);
+      const reopened = world.read(retryFailed([['d.com', 1]]));
+      expect(reopened.commands.map(label)).toEqual(['domain.scrape d.com#2']);
+      expect(world.batch).toMatchObject({ finished: false, ended: 3, inFlight: 1 });
+      world.readBack(reopened);
+      world.read(result('d.com', 2, 'ok'));
+      expect(world.batch).toMatchObject({ finished: true, ended: 4 });
+    });
+
+    it('reopens nothing twice, nothing that did not fail at the named attempt, and nothing after a cancel', () => {
+      const world = endedPartial();
+      world.readBack(
+        world.read(
+          retryFailed([
+            ['b.com', 1],
+            ['a.com', 1],
+          ]),
+        ),
+      );
+      expect(world.read(retryFailed([['b.com', 1]], 1, 1, 1)).commands).toEqual([]);
+      expect(world.read(retryFailed([['d.com', 5]])).commands).toEqual([]);
+      expect(world.inFlightDomains()).toEqual(['b.com']);
+
+      const cancelled = new World(['a.com', 'b.com'], 1);
+      cancelled.readBack(cancelled.start());
+      cancelled.read(cancel());
+      cancelled.read(result('a.com', 1, 'fatal'));
+      expect(cancelled.batch.finished).toBe(true);
+      expect(cancelled.read(retryFailed([['a.com', 1]])).commands).toEqual([]);
+      expect(cancelled.batch.finished).toBe(true);
     });
   });
 });

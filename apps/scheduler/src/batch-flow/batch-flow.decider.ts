@@ -5,10 +5,12 @@ import {
   deterministicId,
   domainOf,
   evolveDomain,
+  initialDomainView,
   isTerminalDomainStatus,
   type MessageOf,
+  reopenForRetry,
 } from '@trawl/contracts';
-import { type FlowBatch, type FlowDomain, type FlowSettings, holdsSlot } from './batch-flow.state';
+import { awaitsRelease, type FlowBatch, type FlowDomain, type FlowSettings, holdsSlot } from './batch-flow.state';
 
 /** What the scheduler decides on: one event of the batch, read back from the log in order, or its due timers. */
 export type FlowInput = { kind: 'event'; event: BatchEvent } | { kind: 'timers' };
@@ -45,6 +47,9 @@ export function rowsFor(batch: FlowBatch, input: FlowInput, now: Date): DomainSe
   const selection: DomainSelection = { named: [], window: null, cancellable: false, dueBy: null };
   if (input.kind === 'timers') return { ...selection, dueBy: now };
   if (input.event.type === 'batch.cancel-requested') return { ...selection, cancellable: true };
+  if (input.event.type === 'batch.retry-requested') {
+    return { ...selection, named: input.event.data.domains.map((retried) => retried.domain) };
+  }
   const name = domainOf(input.event);
   if (name !== undefined) selection.named.push(name);
   if (!batch.cancelRequested) selection.window = { from: batch.nextOrdinal, count: batch.maxConcurrent };
@@ -133,6 +138,11 @@ class BatchFlow {
 
   /** Folds one event of this batch and reacts to it. */
   apply(event: BatchEvent): void {
+    if (event.type === 'batch.retry-requested') {
+      this.retry(event);
+      this.release();
+      return;
+    }
     if (this.batch.finished) return;
     if (event.type === 'batch.cancel-requested') {
       this.batch.cancelRequested = true;
@@ -143,6 +153,40 @@ class BatchFlow {
       if (domain) this.evolve(domain, event);
     }
     this.release();
+  }
+
+  /**
+   * Reopens the failed domains a retry-failed request names (those the fold agrees failed at the
+   * named attempt) and puts them at the end of the release order. A finished batch keeps the rows
+   * of its failed domains for this; a row missing altogether (a batch that finished before they
+   * were kept) is rebuilt from the request, which the projection of the same log wrote.
+   */
+  private retry(event: MessageOf<'batch.retry-requested'>): void {
+    if (this.batch.cancelRequested) return;
+    for (const { domain: name, attempt } of event.data.domains) {
+      const domain = this.byName.get(name) ?? this.rebuildFailedRow(name, attempt);
+      const reopened = reopenForRetry(domain.view, attempt);
+      if (reopened === domain.view) continue;
+      this.domains.delete(domain.ordinal);
+      this.changed.delete(domain.ordinal);
+      domain.ordinal = this.batch.releaseEnd;
+      this.batch.releaseEnd += 1;
+      this.domains.set(domain.ordinal, domain);
+      this.update(domain, { view: reopened, dueAt: null });
+    }
+  }
+
+  /** A failed domain's row as it stood when its batch finished, counted among the batch's ended domains. */
+  private rebuildFailedRow(name: string, attempt: number): FlowDomain {
+    const domain: FlowDomain = {
+      ordinal: -1,
+      domain: name,
+      view: { ...initialDomainView, status: 'failed', attempt },
+      dispatchedAttempt: attempt,
+      dueAt: null,
+    };
+    this.byName.set(name, domain);
+    return domain;
   }
 
   /** Acts on the loaded domains whose timer is due: dispatch a retry, or declare an attempt timed out. */
@@ -237,13 +281,13 @@ class BatchFlow {
   /** Dispatches pending domains, in order, while the batch has room under max_concurrent_jobs. */
   private release(): void {
     if (!this.batch.started || this.batch.cancelRequested || this.batch.finished) return;
-    while (this.batch.inFlight < this.batch.maxConcurrent && this.batch.nextOrdinal < this.batch.total) {
+    while (this.batch.inFlight < this.batch.maxConcurrent && this.batch.nextOrdinal < this.batch.releaseEnd) {
       const domain = this.domains.get(this.batch.nextOrdinal);
       if (!domain)
         throw new Error(`batch ${this.batch.batchId}: pending domain #${this.batch.nextOrdinal} was not loaded`);
       this.batch.nextOrdinal += 1;
-      if (domain.view.status !== 'pending' || domain.dispatchedAttempt > 0) continue;
-      this.dispatch(domain, 1);
+      if (!awaitsRelease(domain)) continue;
+      this.dispatch(domain, domain.view.attempt + 1);
     }
   }
 
@@ -298,7 +342,7 @@ class BatchFlow {
     Object.assign(domain, change);
     this.batch.inFlight += Number(holdsSlot(domain)) - Number(held);
     this.batch.ended += Number(isTerminalDomainStatus(domain.view.status)) - Number(ended);
-    if (this.batch.ended >= this.batch.total) this.batch.finished = true;
+    this.batch.finished = this.batch.ended >= this.batch.total;
     this.changed.add(domain.ordinal);
   }
 

@@ -7,7 +7,7 @@ import {
   isTerminalBatchStatus,
   isTerminalDomainStatus,
 } from '@trawl/contracts';
-import { holdsSlot } from './batch-flow.state';
+import { awaitsRelease, holdsSlot } from './batch-flow.state';
 import { type Failure, foldLog, type ScraperReport, SimulatedScheduler } from './testing/simulated-scheduler';
 
 /**
@@ -31,7 +31,8 @@ type Step =
   | { kind: 'report'; fromLast: number; report: ScraperReport }
   | { kind: 'redeliver'; event: number }
   | { kind: 'restart' }
-  | { kind: 'cancel' };
+  | { kind: 'cancel' }
+  | { kind: 'retry-failed' };
 
 type FinalReport = Exclude<ScraperReport, 'started'> | 'nothing';
 
@@ -85,6 +86,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('redeliver' as const), event: fc.nat() }) },
   { weight: 4, arbitrary: fc.constant({ kind: 'restart' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'cancel' as const }) },
+  { weight: 3, arbitrary: fc.constant({ kind: 'retry-failed' as const }) },
 );
 
 const scenario: fc.Arbitrary<Scenario> = fc.record({
@@ -129,7 +131,7 @@ function start(s: Scenario): { sim: SimulatedScheduler; names: string[] } {
   return { sim, names };
 }
 
-function perform(sim: SimulatedScheduler, step: Step): void {
+function perform(sim: SimulatedScheduler, step: Step, names: readonly string[]): void {
   switch (step.kind) {
     case 'consume':
       sim.consume(step.failure, step.commitOffset);
@@ -158,6 +160,9 @@ function perform(sim: SimulatedScheduler, step: Step): void {
     case 'cancel':
       sim.cancel(batchId, tenant);
       return;
+    case 'retry-failed':
+      sim.retryFailed(batchId, tenant, names);
+      return;
   }
 }
 
@@ -167,6 +172,7 @@ const sameView = (a: DomainView, b: DomainView | undefined) =>
   a.attempt === b.attempt &&
   a.awaitingRetry === b.awaitingRetry &&
   a.deliveries === b.deliveries &&
+  a.roundStart === b.roundStart &&
   JSON.stringify(a.lastError) === JSON.stringify(b.lastError);
 
 const show = (view: DomainView | undefined) =>
@@ -205,7 +211,8 @@ function checkRules(sim: SimulatedScheduler, names: string[], maxConcurrent: num
     broken(`the log has ${inLog.length} domains queued or running, over max_concurrent_jobs ${maxConcurrent}`);
   }
   if (batch.finished) return;
-  const ended = rows.filter((row) => isTerminalDomainStatus(row.view.status)).length;
+  // Rows a finished batch let go (all but the failed ones) are of domains that ended; a retry round keeps them gone.
+  const ended = rows.filter((row) => isTerminalDomainStatus(row.view.status)).length + (names.length - rows.length);
   if (batch.ended !== ended) broken(`ended is ${batch.ended} while ${ended} domains ended`);
 
   // (a) Every domain has ended, or something will move it on: a timer, an event still to read, a slot to free.
@@ -221,7 +228,7 @@ function checkRules(sim: SimulatedScheduler, names: string[], maxConcurrent: num
     if (dispatchedAttempt > 0 && !sim.commandSent(domain, dispatchedAttempt)) {
       broken(`${domain} attempt ${dispatchedAttempt} counts as dispatched but its command was never sent`);
     }
-    if (view.status === 'pending' && dispatchedAttempt === 0) {
+    if (awaitsRelease(row)) {
       if (batch.started && batch.inFlight < maxConcurrent && unread.length === 0) {
         broken(`${domain} waits while ${maxConcurrent - batch.inFlight} slots are free and nothing is left to read`);
       }
@@ -234,7 +241,8 @@ function checkRules(sim: SimulatedScheduler, names: string[], maxConcurrent: num
 /** (d) With every result delivered and every timer fired, the batch ends. */
 function drain(sim: SimulatedScheduler, names: string[], s: Scenario): void {
   const answered = new Set<string>();
-  for (let round = 0; round < 2_000 && !sim.finished; round += 1) {
+  // A retry-failed round still to read reopens a finished batch: the drain reads it too.
+  for (let round = 0; round < 2_000 && (!sim.finished || sim.position < sim.log.length); round += 1) {
     if (sim.consume()) {
       checkRules(sim, names, s.maxConcurrent, 'while draining');
       continue;
@@ -277,7 +285,7 @@ describe('the batch flow, over random histories', () => {
       fc.property(scenario, (s) => {
         const { sim, names } = start(s);
         s.steps.forEach((next, index) => {
-          perform(sim, next);
+          perform(sim, next, names);
           checkRules(sim, names, s.maxConcurrent, `after step ${index + 1} ${JSON.stringify(next)}`);
         });
         drain(sim, names, s);

@@ -173,6 +173,102 @@ describe('the scheduler on a real Postgres', () => {
     await readBack(beforeCancel);
     expect(await batchRow(batchId)).toEqual({ in_flight: 0, ended: 2, finished: true });
   });
+  it('keeps only the failed rows of a finished batch, and a retry-failed round dispatches them again in order', async () => {
+    const batchId = randomUUID();
+    const base = { tenant: 't', batchId };
+    const report = (domain: string, attempt: number, ok: boolean): BatchEvent =>
+      ok
+        ? createMessage({
+            ...base,
+            type: 'domain.scraped',
+            data: {
+              domain,
+              attempt,
+              dispatch_id: `${batchId}/${domain}/${attempt}`,
+              started_at: new Date().toISOString(),
+              finished_at: new Date().toISOString(),
+              pages: [],
+              extraction: { emails: [], phones: [], socials: [], technologies: [] },
+            },
+          })
+        : createMessage({
+            ...base,
+            type: 'domain.failed',
+            data: {
+              domain,
+              attempt,
+              dispatch_id: `${batchId}/${domain}/${attempt}`,
+              started_at: null,
+              finished_at: new Date().toISOString(),
+              error: { class: 'http_404', message: 'gone', retryable: false },
+              pages: [],
+            },
+          });
+    await flow.onEvent(
+      createMessage({
+        ...base,
+        type: 'batch.requested',
+        data: {
+          domains: ['a.com', 'b.com', 'c.com'],
+          max_pages: 1,
+          max_concurrent_jobs: 3,
+          metadata: {},
+          requested_at: new Date().toISOString(),
+          trace_id: null,
+          idempotency_key: null,
+        },
+      }),
+    );
+    await readBack(0);
+    // One fetch's worth of results, decided together.
+    await flow.onEvents([report('a.com', 1, false), report('b.com', 1, true), report('c.com', 1, false)]);
+    expect(await batchRow(batchId)).toEqual({ in_flight: 0, ended: 3, finished: true });
+    const kept: { domain: string; status: string }[] = await sql.query(
+      `select domain, status from scheduler_domains where batch_id = $1 order by ordinal`,
+      [batchId],
+    );
+    expect(kept).toEqual([
+      { domain: 'a.com', status: 'failed' },
+      { domain: 'c.com', status: 'failed' },
+    ]);
+
+    const before = publisher.sent.length;
+    const retry = createMessage({
+      ...base,
+      type: 'batch.retry-requested',
+      id: deterministicId(batchId, 'retry-requested', 1, 1),
+      data: {
+        requested_at: new Date().toISOString(),
+        round: 1,
+        part: 1,
+        parts: 1,
+        domains: [
+          { domain: 'a.com', attempt: 1 },
+          { domain: 'c.com', attempt: 1 },
+        ],
+      },
+    });
+    // The round, the read-back of its domain.queued and a result, in one run; then the round again (a redelivery).
+    await flow.onEvents([retry]);
+    await flow.onEvents([...publisher.eventsSince(before), report('a.com', 2, true), retry]);
+    expect(publisher.commands().slice(-2)).toEqual(['a.com#2', 'c.com#2']);
+    const rows: { domain: string; ordinal: number; status: string; attempt: number; round_start: number }[] =
+      await sql.query(
+        `select domain, ordinal, status, attempt, round_start from scheduler_domains where batch_id = $1 order by ordinal`,
+        [batchId],
+      );
+    expect(rows).toEqual([
+      { domain: 'a.com', ordinal: 3, status: 'succeeded', attempt: 2, round_start: 2 },
+      { domain: 'c.com', ordinal: 4, status: 'queued', attempt: 2, round_start: 2 },
+    ]);
+    expect(await batchRow(batchId)).toEqual({ in_flight: 1, ended: 2, finished: false });
+    await flow.onEvent(report('c.com', 2, false));
+    expect(await batchRow(batchId)).toEqual({ in_flight: 0, ended: 3, finished: true });
+    expect(await sql.query(`select domain from scheduler_domains where batch_id = $1`, [batchId])).toEqual([
+      { domain: 'c.com' },
+    ]);
+  });
+
   it('does not wait forever for a domain.queued its consumer dead-lettered: the attempt times out and is retried', async () => {
     const batchId = randomUUID();
     const base = { tenant: 't', batchId };

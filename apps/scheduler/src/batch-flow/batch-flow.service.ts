@@ -90,7 +90,9 @@ export class BatchFlowService {
     const stored = await store.lock(batchId);
     if (!stored) throw new NonRetryableError(`no batch.requested was seen for batch ${batchId}`);
     let { batch } = stored;
-    if (batch.finished) return;
+    // A finished batch takes nothing but a retry-failed round; events after its end change nothing.
+    const reopens = (event: BatchEvent) => event.type === 'batch.retry-requested';
+    if (batch.finished && !run.some(reopens)) return;
     const rows = new RowsInMemory(store, batchId);
     // Most of what the run needs in one query: its domains and the release window it can reach.
     await rows.ensure({
@@ -101,7 +103,7 @@ export class BatchFlowService {
     });
     const decisions: FlowDecision[] = [];
     for (const event of run) {
-      if (batch.finished) break;
+      if (batch.finished && !reopens(event)) continue;
       const now = new Date();
       const input: FlowInput = { kind: 'event', event };
       const selection = rowsFor(batch, input, now);
@@ -232,6 +234,12 @@ class RowsInMemory {
 
   update(changed: readonly FlowDomain[]): void {
     for (const row of changed) {
+      // A retry round moves a row to a new ordinal.
+      const before = this.byName.get(row.domain);
+      if (before !== undefined && before !== row.ordinal) {
+        this.rows.delete(before);
+        this.touched.delete(before);
+      }
       this.rows.set(row.ordinal, row);
       this.byName.set(row.domain, row.ordinal);
       this.touched.add(row.ordinal);

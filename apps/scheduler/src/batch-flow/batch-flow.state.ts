@@ -10,8 +10,13 @@ export interface FlowBatch {
   maxAttempts: number;
   /** Deliveries of one attempt's command without a result before its domain fails as a poison command. */
   maxDeliveries: number;
-  /** Ordinals below this have been dispatched (or cancelled); the rest are pending, in order. */
+  /** Ordinals below this have been dispatched (or cancelled); the rest up to releaseEnd are pending, in order. */
   nextOrdinal: number;
+  /**
+   * The end of the release order: `total` at first; a retry-failed round moves the domains it
+   * reopens to new ordinals from here on, so they are released in order like the first ones.
+   */
+  releaseEnd: number;
   /** How many domains hold a slot (`holdsSlot`): the max_concurrent_jobs budget in use. */
   inFlight: number;
   started: boolean;
@@ -44,12 +49,17 @@ export interface FlowSettings {
 
 /**
  * Whether a domain holds one of its batch's max_concurrent_jobs slots: it has not ended, and the
- * log queued it (the fold's status left `pending`) or this scheduler dispatched it and the
+ * log queued it (the fold's status left `pending`) or this scheduler dispatched an attempt whose
  * domain.queued is not read back yet. A retry keeps the slot of the attempt that failed.
  */
 export function holdsSlot(domain: FlowDomain): boolean {
-  const { status } = domain.view;
-  return !isTerminalDomainStatus(status) && (status !== 'pending' || domain.dispatchedAttempt > 0);
+  const { status, attempt } = domain.view;
+  return !isTerminalDomainStatus(status) && (status !== 'pending' || domain.dispatchedAttempt > attempt);
+}
+
+/** A pending domain no attempt of which is in flight: what release dispatches next (attempt 1, or a retry round's first). */
+export function awaitsRelease(domain: FlowDomain): boolean {
+  return domain.view.status === 'pending' && domain.dispatchedAttempt <= domain.view.attempt;
 }
 
 /** What the scheduler allows each domain of a new batch (configuration; batch.started logs it for the fold). */
@@ -70,6 +80,7 @@ export function newFlowBatch(event: MessageOf<'batch.requested'>, policy: Attemp
     maxAttempts: policy.maxAttempts,
     maxDeliveries: policy.maxDeliveries,
     nextOrdinal: 0,
+    releaseEnd: data.domains.length,
     inFlight: 0,
     ended: 0,
     started: false,

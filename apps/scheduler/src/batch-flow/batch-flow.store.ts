@@ -12,6 +12,7 @@ interface BatchRow {
   max_attempts: number;
   max_deliveries: number;
   next_ordinal: number;
+  release_end: number;
   in_flight: number;
   ended: number;
   started: boolean;
@@ -28,6 +29,7 @@ interface DomainRow {
   awaiting_retry: boolean;
   last_error: ScrapeError | null;
   deliveries: number;
+  round_start: number;
   dispatched_attempt: number;
   due_at: Date | null;
 }
@@ -38,7 +40,7 @@ export interface StoredBatch {
 }
 
 const DOMAIN_COLUMNS =
-  'ordinal, domain, status, attempt, awaiting_retry, last_error, deliveries, dispatched_attempt, due_at';
+  'ordinal, domain, status, attempt, awaiting_retry, last_error, deliveries, round_start, dispatched_attempt, due_at';
 
 function domainFromRow(row: DomainRow): FlowDomain {
   return {
@@ -50,6 +52,7 @@ function domainFromRow(row: DomainRow): FlowDomain {
       awaitingRetry: row.awaiting_retry,
       lastError: row.last_error,
       deliveries: row.deliveries,
+      roundStart: row.round_start,
     },
     dispatchedAttempt: row.dispatched_attempt,
     dueAt: row.due_at,
@@ -63,9 +66,9 @@ export class BatchFlowStore {
   /** Stores a new batch with its domains, all pending. False if it was stored before. */
   async insert(batch: FlowBatch, domains: string[], traceHeaders: Record<string, string>): Promise<boolean> {
     const inserted: unknown[] = await this.em.query(
-      `insert into scheduler_batches (batch_id, tenant, total, max_concurrent, max_pages, max_attempts, max_deliveries,
-         trace_headers)
-       values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict do nothing returning batch_id`,
+      `insert into scheduler_batches (batch_id, tenant, total, release_end, max_concurrent, max_pages, max_attempts,
+         max_deliveries, trace_headers)
+       values ($1, $2, $3, $3, $4, $5, $6, $7, $8) on conflict do nothing returning batch_id`,
       [
         batch.batchId,
         batch.tenant,
@@ -103,6 +106,7 @@ export class BatchFlowStore {
         maxAttempts: row.max_attempts,
         maxDeliveries: row.max_deliveries,
         nextOrdinal: row.next_ordinal,
+        releaseEnd: row.release_end,
         inFlight: row.in_flight,
         ended: row.ended,
         started: row.started,
@@ -151,11 +155,12 @@ export class BatchFlowStore {
 
   async save(batch: FlowBatch, domains: FlowDomain[]): Promise<void> {
     await this.em.query(
-      `update scheduler_batches set next_ordinal = $2, in_flight = $3, ended = $4, started = $5,
-         cancel_requested = $6, finished = $7 where batch_id = $1`,
+      `update scheduler_batches set next_ordinal = $2, release_end = $3, in_flight = $4, ended = $5, started = $6,
+         cancel_requested = $7, finished = $8 where batch_id = $1`,
       [
         batch.batchId,
         batch.nextOrdinal,
+        batch.releaseEnd,
         batch.inFlight,
         batch.ended,
         batch.started,
@@ -163,28 +168,37 @@ export class BatchFlowStore {
         batch.finished,
       ],
     );
+    if (domains.length > 0) await this.saveDomains(batch.batchId, domains);
     if (batch.finished) {
-      // Nothing more will happen to these domains; the batch row stays to recognise late events.
-      await this.em.query(`delete from scheduler_domains where batch_id = $1`, [batch.batchId]);
-      return;
+      // Nothing more will happen to the other domains; the failed ones stay for a retry-failed
+      // request, the batch row to recognise late events.
+      await this.em.query(`delete from scheduler_domains where batch_id = $1 and status <> 'failed'`, [batch.batchId]);
     }
-    if (domains.length === 0) return;
+  }
+
+  /** Rows by domain: a retry round moves a row to a new ordinal, or brings back one a finished batch no longer kept. */
+  private async saveDomains(batchId: string, domains: FlowDomain[]): Promise<void> {
     await this.em.query(
-      `update scheduler_domains d set status = u.status, attempt = u.attempt, awaiting_retry = u.awaiting_retry,
-         last_error = u.last_error, deliveries = u.deliveries, dispatched_attempt = u.dispatched_attempt,
-         due_at = u.due_at
-       from unnest($2::int[], $3::text[], $4::int[], $5::boolean[], $6::jsonb[], $7::int[], $8::int[],
-                   $9::timestamptz[])
-         as u(ordinal, status, attempt, awaiting_retry, last_error, deliveries, dispatched_attempt, due_at)
-       where d.batch_id = $1 and d.ordinal = u.ordinal`,
+      `insert into scheduler_domains (batch_id, ordinal, domain, status, attempt, awaiting_retry, last_error, deliveries,
+         round_start, dispatched_attempt, due_at)
+       select $1, u.* from unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::boolean[], $7::jsonb[], $8::int[],
+                   $9::int[], $10::int[], $11::timestamptz[])
+         as u(ordinal, domain, status, attempt, awaiting_retry, last_error, deliveries, round_start, dispatched_attempt,
+              due_at)
+       on conflict (batch_id, domain) do update set ordinal = excluded.ordinal, status = excluded.status,
+         attempt = excluded.attempt, awaiting_retry = excluded.awaiting_retry, last_error = excluded.last_error,
+         deliveries = excluded.deliveries, round_start = excluded.round_start,
+         dispatched_attempt = excluded.dispatched_attempt, due_at = excluded.due_at`,
       [
-        batch.batchId,
+        batchId,
         domains.map((d) => d.ordinal),
+        domains.map((d) => d.domain),
         domains.map((d) => d.view.status),
         domains.map((d) => d.view.attempt),
         domains.map((d) => d.view.awaitingRetry),
         domains.map((d) => (d.view.lastError ? JSON.stringify(d.view.lastError) : null)),
         domains.map((d) => d.view.deliveries),
+        domains.map((d) => d.view.roundStart),
         domains.map((d) => d.dispatchedAttempt),
         domains.map((d) => d.dueAt),
       ],

@@ -20,6 +20,11 @@ export interface DomainView {
    * restarts and rebalances, whichever scraper it lands on.
    */
   deliveries: number;
+  /**
+   * The first attempt of the domain's current round: 1, or the attempt after the one a
+   * retry-failed request reopened. Each round gets the batch's max_attempts.
+   */
+  roundStart: number;
 }
 
 export interface BatchContext {
@@ -35,6 +40,7 @@ export const initialDomainView: DomainView = {
   awaitingRetry: false,
   lastError: null,
   deliveries: 0,
+  roundStart: 1,
 };
 
 export const TIMEOUT_ERROR_CLASS = 'attempt_timeout';
@@ -53,7 +59,8 @@ function isCurrentAttempt(view: DomainView, attempt: number): boolean {
 }
 
 function afterFailure(view: DomainView, error: ScrapeError, attempt: number, context: BatchContext): DomainView {
-  const retry = error.retryable && attempt < context.maxAttempts && !context.cancelRequested;
+  const attemptsThisRound = attempt - view.roundStart + 1;
+  const retry = error.retryable && attemptsThisRound < context.maxAttempts && !context.cancelRequested;
   return retry
     ? { ...view, status: 'queued', awaitingRetry: true, lastError: error }
     : { ...view, status: 'failed', awaitingRetry: false, lastError: error };
@@ -128,8 +135,27 @@ function evolveKnown(view: DomainView, event: BatchEvent, context: BatchContext)
       return view;
     case 'batch.requested':
     case 'batch.started':
+    case 'batch.retry-requested': // both folds apply it to each domain it names, through reopenForRetry
       return view;
   }
+}
+
+/**
+ * A domain a retry-failed request names, reopened for a new round: pending again, its attempts
+ * going on from the one that failed, with max_attempts of its own. Only a domain that failed at
+ * exactly the named attempt reopens; anything else (already reopened, or a stale request) is
+ * returned as it is.
+ */
+export function reopenForRetry(view: DomainView, failedAttempt: number): DomainView {
+  if (view.status !== 'failed' || view.attempt !== failedAttempt) return view;
+  return {
+    status: 'pending',
+    attempt: view.attempt,
+    awaitingRetry: false,
+    lastError: null,
+    deliveries: 0,
+    roundStart: view.attempt + 1,
+  };
 }
 
 /** The domain an event is about, or undefined for batch-wide events. */
@@ -144,6 +170,7 @@ export function domainOf(event: BatchEvent): string | undefined {
     case 'batch.requested':
     case 'batch.cancel-requested':
     case 'batch.started':
+    case 'batch.retry-requested':
       return undefined;
   }
 }

@@ -55,6 +55,8 @@ export class BatchSummaryDto {
     true,
   )
   stuck_since!: string | null;
+  @ApiProperty({ description: 'Retry-failed rounds requested (POST …/retry-failed)' }) retry_rounds!: number;
+  @timestamp('When the last retry-failed round was requested', true) retry_requested_at!: string | null;
 }
 
 export class BatchStatusDto extends BatchSummaryDto {
@@ -133,6 +135,14 @@ export class PageDto {
 export class DomainDetailDto extends DomainSummaryDto {
   @ApiProperty({ type: ExtractionDto, nullable: true }) extraction!: ExtractionDto | null;
   @ApiProperty({ type: [PageDto] }) pages!: PageDto[];
+}
+
+export class RetryAcceptedDto {
+  @ApiProperty({ format: 'uuid' }) batch_id!: string;
+  @ApiProperty({ enum: ['retrying'] }) status!: 'retrying';
+  @ApiProperty({ description: 'This round: 1 for the first retry-failed request of the batch, then 2, …' })
+  round!: number;
+  @ApiProperty({ description: 'Failed domains the round tries again' }) domains!: number;
 }
 
 export class CancelAcceptedDto {

@@ -7,7 +7,9 @@ import {
   type DomainView,
   evolveDomain,
   initialDomainView,
+  isTerminalDomainStatus,
   type MessageOf,
+  reopenForRetry,
 } from '@trawl/contracts';
 import { decide, type FlowDecision, type FlowInput, rowsFor, selectRows } from '../batch-flow.decider';
 import {
@@ -49,6 +51,14 @@ export function foldLog(events: readonly BatchEvent[], names: readonly string[])
       maxDeliveries = event.data.max_deliveries ?? DEFAULT_MAX_DELIVERIES;
     }
     if (event.type === 'batch.cancel-requested') cancelRequested = true;
+    if (event.type === 'batch.retry-requested') {
+      if (cancelRequested) continue;
+      for (const { domain, attempt } of event.data.domains) {
+        const view = views.get(domain);
+        if (view) views.set(domain, reopenForRetry(view, attempt));
+      }
+      continue;
+    }
     const name = domainOf(event);
     for (const [domain, view] of views) {
       if (name === undefined || name === domain) {
@@ -71,7 +81,7 @@ export class SimulatedScheduler {
   readonly log: BatchEvent[] = [];
   /** Every domain.scrape the commands topic received, duplicates included. */
   readonly commands: MessageOf<'domain.scrape'>[] = [];
-  /** Durable rows; no domain rows once the batch finished (BatchFlowStore.save deletes them). */
+  /** Durable rows; only the failed domains' rows once the batch finished (BatchFlowStore.save deletes the rest). */
   batch: FlowBatch | undefined;
   domains = new Map<number, FlowDomain>();
   private readonly processed = new Set<string>();
@@ -81,6 +91,7 @@ export class SimulatedScheduler {
   /** How much of the log the scheduler has consumed: its rows are the fold of log[0, consumed). */
   consumed = 0;
   private reports = 0;
+  private rounds = 0;
 
   constructor(
     private readonly settings: FlowSettings,
@@ -101,7 +112,7 @@ export class SimulatedScheduler {
       let domains = this.domains;
       if (event.type === 'batch.requested' && !batch) ({ batch, domains } = this.stored(event));
       if (!batch) throw new Error(`no batch.requested was seen for batch ${event.batch_id}`);
-      if (!batch.finished) {
+      if (!batch.finished || event.type === 'batch.retry-requested') {
         const input: FlowInput = { kind: 'event', event };
         const decision = decide(
           { batch, domains: selectRows(domains.values(), rowsFor(batch, input, this.now)) },
@@ -208,11 +219,40 @@ export class SimulatedScheduler {
     return failure === 'none';
   }
 
+  /** The gateway's batch.retry-requested, when the log says the batch ended with failed domains and no cancel. */
+  retryFailed(batchId: string, tenant: string, names: readonly string[]): boolean {
+    if (this.log.some((event) => event.type === 'batch.cancel-requested')) return false;
+    const views = foldLog(this.log, names);
+    if (![...views.values()].every((view) => isTerminalDomainStatus(view.status))) return false;
+    const failed = [...views].filter(([, view]) => view.status === 'failed');
+    if (failed.length === 0) return false;
+    this.rounds += 1;
+    this.log.push(
+      createMessage({
+        type: 'batch.retry-requested',
+        tenant,
+        batchId,
+        id: deterministicId(batchId, 'retry-requested', this.rounds, 1),
+        time: this.now,
+        data: {
+          requested_at: this.now.toISOString(),
+          round: this.rounds,
+          part: 1,
+          parts: 1,
+          domains: failed.map(([domain, view]) => ({ domain, attempt: view.attempt })),
+        },
+      }),
+    );
+    return true;
+  }
+
+  /** As BatchFlowStore.save: rows by domain (a retry round moves one to a new ordinal); a finished batch keeps its failed ones. */
   private save(decision: FlowDecision, domains: Map<number, FlowDomain>): void {
     this.batch = decision.batch;
-    this.domains = new Map(domains);
-    if (decision.batch.finished) this.domains.clear();
-    else for (const row of decision.changed) this.domains.set(row.ordinal, row);
+    const byDomain = new Map([...domains.values()].map((row) => [row.domain, row]));
+    for (const row of decision.changed) byDomain.set(row.domain, row);
+    const kept = [...byDomain.values()].filter((row) => !decision.batch.finished || row.view.status === 'failed');
+    this.domains = new Map(kept.map((row) => [row.ordinal, row]));
   }
 
   /** BatchFlowService.store: the batch and its domains, all pending (stored with the decision's transaction). */
