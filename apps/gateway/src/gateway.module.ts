@@ -29,6 +29,8 @@ import { ApiExceptionFilter } from './http/api-exception.filter';
 import { createValidationPipe } from './http/validation';
 import { StatsController } from './stats/stats.controller';
 import { StatsService } from './stats/stats.service';
+import { BatchTraceController } from './batches/trace/batch-trace.controller';
+import { BatchTraceService } from './batches/trace/batch-trace.service';
 
 @Module({})
 export class GatewayModule {
@@ -41,7 +43,7 @@ export class GatewayModule {
         PersistenceModule.forRoot({ applicationName: 'trawl-gateway' }),
         MessagingModule.forRoot({ clientId: 'trawl-gateway' }),
       ],
-      controllers: [HealthController, BatchesController, V3CompatController, StatsController],
+      controllers: [HealthController, BatchesController, BatchTraceController, V3CompatController, StatsController],
       providers: [
         {
           provide: READINESS_CHECKS,
@@ -69,6 +71,7 @@ export class GatewayModule {
         BatchCancellationService,
         BatchRetryService,
         StatsService,
+        BatchTraceService,
       ],
     };
   }

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { eventually } from '../../../test/support/eventually';
 import { GatewayHarness } from './gateway-harness';
 
 jest.setTimeout(60_000);
@@ -62,6 +63,15 @@ describe('when Kafka is unreachable', () => {
     const ready = await gateway.request<{ checks: { name: string; ready: boolean }[] }>('GET', '/health/ready');
     expect(ready.status).toBe(503);
     expect(ready.body.checks).toContainEqual(expect.objectContaining({ name: 'kafka', ready: false }));
+    // In plain words: the driver's text (address, port, errno) is only in the log.
+    await eventually(async () => {
+      const again = await gateway.request<{ checks: { name: string; ready: boolean; detail: string }[] }>(
+        'GET',
+        '/health/ready',
+      );
+      expect(again.body.checks).toContainEqual({ name: 'kafka', ready: false, detail: 'not connected: unreachable' });
+      expect(JSON.stringify(again.body)).not.toMatch(/ECONN|127\.0\.0\.1|KafkaJS|Connection error/);
+    });
   });
 });
 

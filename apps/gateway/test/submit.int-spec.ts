@@ -307,6 +307,8 @@ describe('submitting batches', () => {
           '/api/v1/batches/{id}/domains/{domain}',
           '/api/v1/batches/{id}/events',
           '/api/v1/batches/{id}/export',
+          '/api/v1/batches/{id}/retry-failed',
+          '/api/v1/batches/{id}/trace',
           '/api/v1/stats/summary',
           '/api/v3/batch_page_scraper/batch',
           '/api/v3/batch_page_scraper/batch/{id}/status',
@@ -324,6 +326,17 @@ describe('submitting batches', () => {
       ]);
       expect(create.security).toEqual([{ bearer: [] }]);
       expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['202', '400', '401', '413', '422', '503']));
+      const trace = doc.body.paths['/api/v1/batches/{id}/trace']!.get as typeof create;
+      expect(trace.security).toEqual([{ bearer: [] }]);
+      expect(trace.parameters.map((parameter) => `${parameter.in}:${parameter.name}`)).toEqual([
+        'path:id',
+        'query:limit',
+      ]);
+      expect(Object.keys(trace.responses).sort()).toEqual(['200', '400', '401', '404', '502', '503']);
+      expect(doc.body.components.schemas).toMatchObject({
+        BatchTraceDto: { required: expect.arrayContaining(['trace_id', 'span_count', 'truncated', 'spans']) },
+        TraceSpanDto: { properties: { parent_span_id: { nullable: true } } },
+      });
       expect(doc.body.components.schemas).toHaveProperty('CreateBatchDto');
       expect(doc.body.components.schemas.CreateBatchDto).toMatchObject({
         properties: { max_pages: { minimum: 1, maximum: 1000, default: 10 } },

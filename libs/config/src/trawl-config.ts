@@ -46,6 +46,10 @@ export const trawlEnv = {
   TRAWL_MAX_DOMAINS_PER_BATCH: int({ default: 10_000, min: 1, max: 100_000 }),
   TRAWL_MAX_BODY_BYTES: int({ default: 4 * 1024 * 1024, min: 1024, max: 100 * 1024 * 1024 }),
   TRAWL_PUBLISH_TIMEOUT_MS: int({ default: 5_000, min: 100, max: 120_000 }),
+  /** Jaeger's query API, which GET /api/v1/batches/:id/trace reads a batch's trace from. */
+  JAEGER_QUERY_URL: url({ default: 'http://127.0.0.1:16686', protocols: ['http', 'https'] }),
+  /** Jaeger's web UI, if there is one: the trace document then links to the trace there (jaeger_ui_url). */
+  JAEGER_UI_URL: url({ protocols: ['http', 'https'], optional: true }),
 
   // scheduler
   SCHEDULER_MAX_ATTEMPTS: int({ default: 3, min: 1, max: 20 }),

@@ -38,7 +38,7 @@ export class MessagingRuntime implements OnApplicationBootstrap, OnApplicationSh
   private readonly consumers: MessageConsumer[] = [];
   private started = false;
   private stopped = false;
-  private lastError: string | undefined;
+  private lastError: unknown;
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
@@ -105,7 +105,7 @@ export class MessagingRuntime implements OnApplicationBootstrap, OnApplicationSh
         this.lastError = undefined;
         return;
       } catch (error) {
-        this.lastError = (error as Error).message;
+        this.lastError = error;
         await Promise.all(this.consumers.splice(0).map((consumer) => consumer.stop()));
         const wait = Math.min(10_000, 500 * attempt);
         this.log.warn({ err: error, retry_in_ms: wait }, 'Kafka not available yet; retrying');
@@ -116,13 +116,19 @@ export class MessagingRuntime implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
-  /** Ready when topics exist, the producer is connected and every consumer joined its group. */
-  readiness(): { ready: boolean; detail: string } {
-    if (!this.started)
-      return { ready: false, detail: `kafka: not started${this.lastError ? ` (${this.lastError})` : ''}` };
+  /**
+   * Ready when topics exist, the producer is connected and every consumer joined its group. The
+   * detail is plain words; the last connection error, if any, is the cause (for the log only).
+   */
+  readiness(): { ready: boolean; detail: string; cause?: unknown } {
+    if (!this.started) {
+      return this.lastError === undefined
+        ? { ready: false, detail: 'connecting' }
+        : { ready: false, detail: 'not connected', cause: this.lastError };
+    }
     const waiting = this.consumers.filter((consumer) => !consumer.isReady).length;
-    if (waiting > 0) return { ready: false, detail: `kafka: ${waiting} consumer(s) not in their group yet` };
-    return { ready: true, detail: 'kafka: ok' };
+    if (waiting > 0) return { ready: false, detail: `${waiting} consumer(s) not in their group yet` };
+    return { ready: true, detail: 'ok' };
   }
 
   async onApplicationShutdown(): Promise<void> {
