@@ -136,6 +136,23 @@ describe('observing a batch', () => {
     const post = lines.find((line) => line.method === 'POST' && line.route === '/api/v1/batches');
     expect(post).toMatchObject({ status: 202, trace_id: doc.trace_id, path: '/api/v1/batches' });
     expect(lines.some((line) => line.route === '/api/v1/batches/:id' && line.status === 200)).toBe(true);
+
+    // The services' lines about the batch join its trace: trace and span ids, the batch, and the domain where known.
+    const crawled = trawl
+      .logs('scraper')
+      .filter((line) => line.includes('"domain crawled"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(crawled.length).toBeGreaterThan(0);
+    for (const line of crawled) {
+      expect(line).toMatchObject({ trace_id: doc.trace_id, batch_id: batchId, domain: expect.any(String) });
+      expect(line.span_id).toMatch(/^[0-9a-f]{16}$/);
+    }
+    const finished = trawl
+      .logs('scheduler')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((line) => line.msg === 'batch finished' && line.batch_id === batchId);
+    expect(finished).toMatchObject({ trace_id: doc.trace_id });
   });
   it('neither slows nor breaks the pipeline when the collector is unreachable: spans dropped, counted, one warning', async () => {
     const closed = await new Promise<number>((resolve) => {
