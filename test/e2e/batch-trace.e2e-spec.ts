@@ -145,6 +145,26 @@ describe("a batch's trace through the API", () => {
     for (const span of doc.spans.filter((s) => !s.error)) expect(span.error_message).toBeNull();
   });
 
+  it('is drawn as a waterfall in the terminal by `trawl trace`, or printed whole with --json', async () => {
+    const env = { TRAWL_GATEWAY: trawl.gatewayUrl, TRAWL_API_KEY: key };
+    const drawn = await trawl.trawl(['trace', batchId], { env });
+    expect(drawn.stderr).toBe('');
+    expect(drawn.code).toBe(0);
+    const lines = drawn.stdout.trimEnd().split('\n');
+    expect(lines[0]).toContain(traceId);
+    expect(drawn.stdout).toContain('POST /api/v1/batches');
+    expect(drawn.stdout).toMatch(/█/);
+    expect(drawn.stdout).toMatch(/✗/); // the domain that is down
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(120);
+
+    const whole = await trawl.trawl(['trace', batchId, '--json', '--limit', '5'], { env });
+    expect(whole.code).toBe(0);
+    expect(JSON.parse(whole.stdout)).toMatchObject({ trace_id: traceId, truncated: true, spans: expect.any(Array) });
+    const missing = await trawl.trawl(['trace', randomUUID()], { env });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toMatch(/^trawl: .*not found/);
+  });
+
   it('caps the spans at ?limit= and says truncated, within the documented maximum', async () => {
     const answer = await api<TraceDocument>('GET', `/api/v1/batches/${batchId}/trace?limit=3`);
     expect(answer.status).toBe(200);

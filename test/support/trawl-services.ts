@@ -193,6 +193,33 @@ export class TrawlUnderTest {
     return stdout;
   }
 
+  /**
+   * Runs the `trawl` binary as `npx trawl` does (tools/trawl-cli/trawl.js) with this Trawl's environment
+   * plus `env`, writing `stdin` to it; resolves with its exit code and output, whatever the code.
+   * `started` is called with the child process (e.g. to wait for its output while it runs).
+   */
+  async trawl(
+    args: string[],
+    options: { stdin?: string; env?: Record<string, string | undefined>; started?: (child: ChildProcess) => void } = {},
+  ): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const child = spawn(process.execPath, [path.join(root, 'tools/trawl-cli/trawl.js'), ...args], {
+      env: { ...this.env, ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdin.on('error', () => undefined); // a command that does not read stdin may exit before it is written
+    child.stdin.end(options.stdin ?? '');
+    options.started?.(child);
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', (exitCode) => resolve(exitCode));
+    });
+    return { code, stdout, stderr };
+  }
+
   /** Creates an API key through the real CLI. */
   async apiKey(tenant: string): Promise<string> {
     const { stdout } = await run(

@@ -1,4 +1,8 @@
 import { parseArgs } from 'node:util';
+import { type ClientCommand, isClientCommandName, parseClientCommand } from './client-args';
+import { UsageError } from './usage-error';
+
+export { UsageError } from './usage-error';
 
 export type CliCommand =
   | { kind: 'help' }
@@ -9,7 +13,8 @@ export type CliCommand =
   | ({ kind: 'dlq-list'; json: boolean; limit: number } & DlqFilter)
   | { kind: 'dlq-show'; id: string; json: boolean }
   | ({ kind: 'dlq-redrive'; ids: string[]; all: boolean; json: boolean } & DlqFilter)
-  | ReplayCommand;
+  | ReplayCommand
+  | ClientCommand;
 
 export interface ReplayCommand {
   kind: 'replay';
@@ -33,11 +38,8 @@ export function isKafkaCommand(command: CliCommand): command is KafkaCommand {
   return command.kind.startsWith('dlq-');
 }
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
+export function isClientCommand(command: CliCommand): command is ClientCommand {
+  return isClientCommandName(command.kind);
 }
 
 export const USAGE = `usage: trawl <command>
@@ -57,10 +59,26 @@ commands:
                                            --swap makes it the live one (stop the aggregators first),
                                            --keep leaves the rebuilt schema for inspection
 
+client commands (talk to the gateway; each takes --gateway URL and --key KEY):
+  submit [FILE|-] [--max-pages N] [--concurrency N] [--metadata JSON] [--idempotency-key K] [--watch] [--json]
+                                           submit the domains of FILE (or stdin), one a line; prints the batch id
+  watch BATCH_ID [--json]                  live progress until the batch ends, then a summary
+  status BATCH_ID [--json]                 the batch's status document
+  list [--status S] [--limit N] [--json]   batches, newest first (default 20)
+  cancel BATCH_ID [--reason TEXT] [--json] cancel a batch (no new domain starts)
+  retry-failed BATCH_ID [--json]           run the failed domains of an ended batch again
+  export BATCH_ID [--format csv|jsonl] [-o FILE]
+                                           every domain's result, streamed to FILE or stdout
+  trace BATCH_ID [--limit N] [--json]      the batch's trace from Jaeger as a waterfall (first N spans, 2000)
+
+exit codes: 0 ok (watch: batch complete), 1 error, 2 bad usage; watch and submit --watch:
+  3 batch partial, 4 batch failed, 5 batch cancelled
+
 FILTERS: --type TYPE (e.g. domain.scraped), --batch BATCH_ID, --since TIME (ISO 8601, or 15m, 6h, 7d ago)
 
 environment: DATABASE_URL (default postgres://trawl:trawl@127.0.0.1:55432/trawl),
-  KAFKA_BROKERS (127.0.0.1:9092), TRAWL_TOPIC_PREFIX (trawl.)`;
+  KAFKA_BROKERS (127.0.0.1:9092), TRAWL_TOPIC_PREFIX (trawl.),
+  TRAWL_GATEWAY (http://127.0.0.1:3000), TRAWL_API_KEY (the client commands' key)`;
 
 const DLQ_ID = /^\d+:\d+$/;
 const AGO = /^(\d{1,6})([mhd])$/;
@@ -183,6 +201,7 @@ export function parseCommand(argv: string[]): CliCommand {
   }
   if (command === 'dlq') return parseDlq(rest[0], rest.slice(1));
   if (command === 'replay') return parseReplay(rest);
+  if (isClientCommandName(command)) return parseClientCommand(command, rest);
   if (command !== 'keys') throw new UsageError(`unknown command "${command}"`);
   const [sub, ...args] = rest;
   switch (sub) {

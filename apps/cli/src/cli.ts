@@ -7,13 +7,26 @@ import { createLogger } from '@trawl/telemetry';
 import {
   type CliCommand,
   type DatabaseCommand,
+  isClientCommand,
   isKafkaCommand,
   type KafkaCommand,
   parseCommand,
   USAGE,
   UsageError,
 } from './cli-args';
-import { CliError, type CliOutput } from './cli-output';
+import { CliError, type CliInput, type CliOutput } from './cli-output';
+import { type ClientCommand } from './client-args';
+import { EXIT_ERROR, EXIT_OK, EXIT_USAGE } from './exit-codes';
+import { GatewayClient } from './gateway/gateway-client';
+import { resolveConnection } from './gateway/gateway-connection';
+import { cancelCommand } from './commands/cancel.command';
+import { exportCommand } from './commands/export.command';
+import { listCommand } from './commands/list.command';
+import { retryFailedCommand } from './commands/retry-failed.command';
+import { statusCommand } from './commands/status.command';
+import { submitCommand } from './commands/submit.command';
+import { traceCommand } from './commands/trace.command';
+import { watchCommand } from './commands/watch.command';
 import { replayCommand } from './replay/replay.command';
 import { migrateCommand } from './commands/migrate.command';
 import { createKeyCommand, listKeysCommand, revokeKeyCommand } from './commands/keys.command';
@@ -24,9 +37,15 @@ import {
   showDeadLetterCommand,
 } from './commands/dlq.command';
 
-export const EXIT_OK = 0;
-export const EXIT_ERROR = 1;
-export const EXIT_USAGE = 2;
+export {
+  EXIT_CANCELLED,
+  EXIT_ERROR,
+  EXIT_FAILED,
+  EXIT_OK,
+  EXIT_PARTIAL,
+  EXIT_USAGE,
+  exitCodeForBatchStatus,
+} from './exit-codes';
 
 function withoutPassword(databaseUrl: string): string {
   try {
@@ -85,6 +104,51 @@ async function runOnKafka(command: KafkaCommand, env: NodeJS.ProcessEnv, output:
   }
 }
 
+function executeOnGateway(
+  command: ClientCommand,
+  client: GatewayClient,
+  input: CliInput,
+  output: CliOutput,
+): Promise<number> {
+  switch (command.kind) {
+    case 'submit':
+      return submitCommand(client, command, input, output, (batchId) =>
+        watchCommand(client, { batchId, json: command.json }, output),
+      );
+    case 'watch':
+      return watchCommand(client, command, output);
+    case 'status':
+      return statusCommand(client, command, output);
+    case 'list':
+      return listCommand(client, command, output);
+    case 'cancel':
+      return cancelCommand(client, command, output);
+    case 'retry-failed':
+      return retryFailedCommand(client, command, output);
+    case 'export':
+      return exportCommand(client, command, output, output.rawStdout ?? process.stdout);
+    case 'trace':
+      return traceCommand(client, command, output);
+  }
+}
+
+/** The client commands: the gateway's REST API over HTTP, no database, no Kafka. */
+async function runOnGateway(
+  command: ClientCommand,
+  env: NodeJS.ProcessEnv,
+  input: CliInput,
+  output: CliOutput,
+): Promise<number> {
+  try {
+    const client = new GatewayClient(resolveConnection(command, env));
+    return await executeOnGateway(command, client, input, output);
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    output.err(`trawl: ${error.message}`);
+    return EXIT_ERROR;
+  }
+}
+
 async function execute(command: DatabaseCommand, dataSource: DataSource, output: CliOutput): Promise<number> {
   switch (command.kind) {
     case 'migrate':
@@ -98,8 +162,16 @@ async function execute(command: DatabaseCommand, dataSource: DataSource, output:
   }
 }
 
-/** Runs one CLI invocation; returns the exit code (0 ok, 1 error, 2 bad usage). */
-export async function runCli(argv: string[], env: NodeJS.ProcessEnv, output: CliOutput): Promise<number> {
+/**
+ * Runs one CLI invocation; returns the exit code (0 ok, 1 error, 2 bad usage; a watched batch:
+ * 3 partial, 4 failed, 5 cancelled).
+ */
+export async function runCli(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  output: CliOutput,
+  input: CliInput = { stdin: process.stdin, stdinIsTTY: process.stdin.isTTY === true },
+): Promise<number> {
   let command: CliCommand;
   try {
     command = parseCommand(argv);
@@ -114,6 +186,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, output: Cli
     return EXIT_OK;
   }
   if (isKafkaCommand(command)) return runOnKafka(command, env, output);
+  if (isClientCommand(command)) return runOnGateway(command, env, input, output);
   const replay = command.kind === 'replay' ? command : undefined;
   let databaseUrl = '';
   let dataSource: DataSource | undefined;
