@@ -53,6 +53,8 @@ export function loadSettings(env = process.env) {
       port: port('TRAWL_KAFKA_PORT', 9092),
       controllerPort: port('TRAWL_KAFKA_CONTROLLER_PORT', 9093),
       heap: env.TRAWL_KAFKA_HEAP || '1g',
+      // A multi-node cluster (`--brokers N`) defaults to less per node; see kafka.mjs.
+      heapFromEnv: env.TRAWL_KAFKA_HEAP || '',
     },
     postgres: {
       externalUrl: env.DATABASE_URL || '',
