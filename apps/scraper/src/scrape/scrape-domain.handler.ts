@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import {
   type AnyMessage,
   createMessage,
@@ -27,6 +28,15 @@ import { isExpired } from './command-expiry';
 import { fitPages } from './result-size';
 
 export const HOST_RESOLVER = Symbol('HOST_RESOLVER');
+
+/** What the kept results may hold at most; a result's pages are capped by SCRAPER_RESULT_MAX_BYTES. */
+const RESULTS_MAX_BYTES = 64 * 1024 * 1024;
+
+/** A result's size for the cache's budget, without serialising it: its pages dominate (about 1 KB each). */
+function estimatedBytes(outcome: AnyMessage): number {
+  const pages = 'pages' in outcome.data ? outcome.data.pages.length : 0;
+  return 2048 + 1024 * pages;
+}
 
 /**
  * Crawls one domain per command and reports the attempt: domain.started (each delivery: the
@@ -56,6 +66,14 @@ export class ScrapeDomainHandler implements MessageHandlerProvider, OnModuleDest
    * and a second domain.started would count as another one towards the poison-command limit.
    */
   private readonly startedHere = new Set<string>();
+  /**
+   * The result of each command this process crawled, until the command's attempt expires. When its
+   * publish fails (a partition without a leader during a broker failover) the consumer retries the
+   * handler, and when its offset commit is lost (a dead group coordinator) the command comes again:
+   * either way the same event is published again, under the same id, instead of crawling the site
+   * once more. Bounded in entries and in (estimated) bytes.
+   */
+  private readonly results: LRUCache<string, AnyMessage>;
 
   constructor(
     private readonly publisher: MessagePublisher,
@@ -64,6 +82,11 @@ export class ScrapeDomainHandler implements MessageHandlerProvider, OnModuleDest
     @Inject(LOG) private readonly log: Log,
   ) {
     this.slots = new Slots(config.SCRAPER_CONCURRENCY);
+    this.results = new LRUCache<string, AnyMessage>({
+      max: 4 * config.SCRAPER_CONCURRENCY,
+      maxSize: RESULTS_MAX_BYTES,
+      sizeCalculation: estimatedBytes,
+    });
     this.parser = new ParsePool({
       threads: config.SCRAPER_PARSE_THREADS,
       taskBudgetMs: config.SCRAPER_PARSE_BUDGET_MS,
@@ -118,6 +141,16 @@ export class ScrapeDomainHandler implements MessageHandlerProvider, OnModuleDest
 
   private async scrape(command: MessageOf<'domain.scrape'>): Promise<void> {
     const { domain, attempt, dispatch_id, max_pages } = command.data;
+    const known = this.results.get(command.id);
+    if (known) {
+      await this.publisher.publish([known]);
+      this.startedHere.delete(command.id);
+      this.log.info(
+        { batch_id: command.batch_id, domain, attempt, outcome: known.type },
+        'result of a command crawled before published again (the command came again or its publish is retried)',
+      );
+      return;
+    }
     const startedAt = new Date();
     const base = { tenant: command.tenant, batchId: command.batch_id };
     if (!this.startedHere.has(command.id)) {
@@ -168,6 +201,7 @@ export class ScrapeDomainHandler implements MessageHandlerProvider, OnModuleDest
         outcome = failed({ class: 'internal', message, retryable: false }, []);
       }
     }
+    this.remember(command, outcome);
     try {
       await this.publisher.publish([outcome]);
     } catch (error) {
@@ -176,6 +210,7 @@ export class ScrapeDomainHandler implements MessageHandlerProvider, OnModuleDest
       this.log.error({ err: error, domain, batch_id: command.batch_id }, 'crawl result too large for Kafka');
       const message = wellFormedText(error.message, 2000);
       outcome = failed({ class: 'result_too_large', message, retryable: false }, []);
+      this.remember(command, outcome);
       await this.publisher.publish([outcome]);
     }
     this.startedHere.delete(command.id);
@@ -195,6 +230,12 @@ export class ScrapeDomainHandler implements MessageHandlerProvider, OnModuleDest
       },
       'domain crawled',
     );
+  }
+
+  private remember(command: MessageOf<'domain.scrape'>, outcome: AnyMessage): void {
+    const expiresAt = command.data.expires_at ? Date.parse(command.data.expires_at) : Number.NaN;
+    const ttl = Number.isFinite(expiresAt) ? expiresAt - Date.now() : this.config.SCHEDULER_ATTEMPT_TIMEOUT_MS;
+    if (ttl > 0) this.results.set(command.id, outcome, { ttl });
   }
 
   private crawlOptions(maxPages: number): CrawlOptions {
