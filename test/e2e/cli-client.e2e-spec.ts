@@ -5,23 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { startFixtureWeb, type FixtureWeb } from '../fixture-web/fixture-web.server';
 import { eventually } from '../support/eventually';
+import { freePort } from '../support/free-port';
 import { apiClient, TrawlUnderTest } from '../support/trawl-services';
 
 jest.setTimeout(90_000);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** A loopback port nobody listens on (connections to it are refused). */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * A TCP relay on loopback in front of the gateway: the connection between the CLI and the real
@@ -91,7 +80,7 @@ describe('the trawl CLI against the running gateway', () => {
 
   beforeAll(async () => {
     web = await startFixtureWeb({ hostIdleMs: 0 });
-    const refused = await closedPort();
+    const refused = await freePort();
     trawl = await TrawlUnderTest.start('cli-client', {
       env: {
         TRAWL_RESOLVE: `${web.resolveSpec()},*.refused.test=127.0.0.1:${refused}`,
@@ -349,7 +338,7 @@ describe('the trawl CLI against the running gateway', () => {
 
   it('says in one line why it cannot do what was asked, with exit 1; bad usage is exit 2', async () => {
     const someBatch = '282348a7-ac5b-41c2-a279-9eea14a17bcc';
-    const port = await closedPort();
+    const port = await freePort();
     const down = await trawl.trawl(['status', someBatch], {
       env: { ...env, TRAWL_GATEWAY: `http://127.0.0.1:${port}` },
     });

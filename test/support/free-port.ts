@@ -1,6 +1,6 @@
 import net from 'node:net';
 
-/** A loopback port nobody listens on right now. */
+/** A loopback port nobody listens on right now: connections to it are refused until something binds it. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();

@@ -1,8 +1,8 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from './free-port';
 import { stackEnv, uniqueName } from './stack-env';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -17,17 +17,6 @@ const PORT_VARIABLE: Record<ServiceName, string> = {
   aggregator: 'AGGREGATOR_PORT',
 };
 
-/** A loopback port nobody listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 /** The repository root, from the sources (test/support) or from their build (dist/test/support). */
 function repoRoot(from: string): string {
   let dir = from;

@@ -1,17 +1,8 @@
-import net from 'node:net';
 import { eventually } from '../../../test/support/eventually';
+import { freePort } from '../../../test/support/free-port';
 import { GatewayHarness } from './gateway-harness';
 
 jest.setTimeout(60_000);
-
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('when Kafka is unreachable', () => {
   let gateway: GatewayHarness;
@@ -20,7 +11,7 @@ describe('when Kafka is unreachable', () => {
   beforeAll(async () => {
     gateway = await GatewayHarness.start(
       'gw_kafka_down',
-      { KAFKA_BROKERS: `127.0.0.1:${await closedPort()}`, TRAWL_PUBLISH_TIMEOUT_MS: '300' },
+      { KAFKA_BROKERS: `127.0.0.1:${await freePort()}`, TRAWL_PUBLISH_TIMEOUT_MS: '300' },
       { waitFor: 'nothing' },
     );
     key = await gateway.keyFor('acme');
@@ -82,7 +73,7 @@ describe('when Postgres is unreachable', () => {
     // The harness keeps its own connection to a real test database; only the gateway gets a dead address.
     gateway = await GatewayHarness.start(
       'gw_db_down',
-      { DATABASE_URL: `postgres://trawl:trawl@127.0.0.1:${await closedPort()}/none` },
+      { DATABASE_URL: `postgres://trawl:trawl@127.0.0.1:${await freePort()}/none` },
       { waitFor: 'kafka' },
     );
   });

@@ -9,6 +9,7 @@ import {
   TenantNameError,
 } from '@trawl/persistence';
 import { CliError, type CliOutput } from '../cli-output';
+import { textTable } from '../text-table';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -42,13 +43,7 @@ function table(keys: ApiKeyRecord[]): string[] {
     ['KEY_ID', 'TENANT', 'PREFIX', 'CREATED_AT', 'REVOKED_AT'],
     ...keys.map((key) => [key.key_id, key.tenant, key.key_prefix, key.created_at, key.revoked_at ?? '-']),
   ];
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) =>
-    row
-      .map((cell, column) => cell.padEnd(widths[column]!))
-      .join('  ')
-      .trimEnd(),
-  );
+  return textTable(rows);
 }
 
 export async function listKeysCommand(

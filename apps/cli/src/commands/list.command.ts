@@ -3,6 +3,7 @@ import { type CliOutput } from '../cli-output';
 import { EXIT_OK } from '../exit-codes';
 import { type GatewayClient } from '../gateway/gateway-client';
 import { type BatchSummary, batchListSchema } from '../gateway/gateway-schemas';
+import { textTable } from '../text-table';
 
 /** The gateway's largest page. */
 const PAGE = 500;
@@ -22,13 +23,7 @@ export function renderBatchList(batches: BatchSummary[]): string[] {
       batch.created_at,
     ]),
   ];
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) =>
-    row
-      .map((cell, column) => cell.padEnd(widths[column]!))
-      .join('  ')
-      .trimEnd(),
-  );
+  return textTable(rows);
 }
 
 /** The newest `limit` batches (following the cursor past one page); --json prints them as one array. */

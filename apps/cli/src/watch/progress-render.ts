@@ -2,6 +2,7 @@ import { type BatchStatus } from '@trawl/contracts';
 import { exitCodeForBatchStatus } from '../exit-codes';
 import { type BatchSummary } from '../gateway/gateway-schemas';
 import { type WatchState } from './watch-state';
+import { textTable } from '../text-table';
 
 // Pure rendering of a watch: the progress line (a bar on a terminal, a sentence elsewhere) and the
 // summary at the end. No I/O here.
@@ -125,22 +126,12 @@ export function buildSummary(
   };
 }
 
-function table(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) =>
-    row
-      .map((cell, column) => cell.padEnd(widths[column]!))
-      .join('  ')
-      .trimEnd(),
-  );
-}
-
 /** The summary as text: the outcome, the counts, and the failed domains with their error class. */
 export function renderSummary(summary: WatchSummary, maxFailedListed = 50): string[] {
   const lines = [
     `batch ${summary.batch_id} ${summary.status} in ${formatDuration(summary.duration_seconds)}`,
     '',
-    ...table([
+    ...textTable([
       ['DOMAINS', 'COUNT'],
       ['total', String(summary.total_domains)],
       ['succeeded', String(summary.completed_domains)],
@@ -152,7 +143,7 @@ export function renderSummary(summary: WatchSummary, maxFailedListed = 50): stri
     const listed = summary.failed.slice(0, maxFailedListed);
     lines.push(
       '',
-      ...table([
+      ...textTable([
         ['FAILED DOMAIN', 'ERROR CLASS'],
         ...listed.map((failed) => [failed.domain, failed.error_class ?? '-']),
       ]),
