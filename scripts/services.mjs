@@ -65,7 +65,12 @@ export class ServiceProcesses {
       ],
       {
         // One process per service here: its name is a stable instance id (a restart takes its group membership back at once).
-        env: { TRAWL_INSTANCE_ID: `${os.hostname()}-${service.name}`, ...this.env },
+        env: {
+          TRAWL_INSTANCE_ID: `${os.hostname()}-${service.name}`,
+          // One scraper here: batches share twice its concurrency (fair between tenants, and still a queue to draw on).
+          SCHEDULER_DISPATCH_CAPACITY: String(2 * Number(this.env.SCRAPER_CONCURRENCY || 8)),
+          ...this.env,
+        },
         stdio: ['ignore', log, log],
       },
     );

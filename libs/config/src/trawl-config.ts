@@ -55,6 +55,8 @@ export const trawlEnv = {
   SCHEDULER_MAX_ATTEMPTS: int({ default: 3, min: 1, max: 20 }),
   /** Deliveries of one attempt's command without a result before its domain fails as `poison_command`. */
   SCHEDULER_MAX_DELIVERIES: int({ default: 3, min: 1, max: 100 }),
+  /** All batches' commands out at once, shared fairly between tenants then batches; 0: max_concurrent_jobs only. */
+  SCHEDULER_DISPATCH_CAPACITY: int({ default: 0, min: 0, max: 100_000 }),
   SCHEDULER_RETRY_BASE_MS: int({ default: 2_000, min: 0, max: 3_600_000 }),
   SCHEDULER_RETRY_MAX_MS: int({ default: 60_000, min: 0, max: 86_400_000 }),
   SCHEDULER_ATTEMPT_TIMEOUT_MS: int({ default: 15 * 60_000, min: 1_000, max: 86_400_000 }),

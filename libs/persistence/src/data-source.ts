@@ -13,6 +13,7 @@ import { RetentionIndexes1764610000000 } from './migrations/1764610000000-retent
 import { DeliveryCounts1764620000000 } from './migrations/1764620000000-delivery-counts';
 import { ChangeSequence1764630000000 } from './migrations/1764630000000-change-sequence';
 import { RetryRounds1764640000000 } from './migrations/1764640000000-retry-rounds';
+import { ActiveBatchesIndex1764650000000 } from './migrations/1764650000000-active-batches-index';
 
 export const entities = [BatchEntity, BatchDomainEntity, PageEntity, ApiKeyEntity, BatchSubmissionEntity];
 export const migrations = [
@@ -23,6 +24,7 @@ export const migrations = [
   DeliveryCounts1764620000000,
   ChangeSequence1764630000000,
   RetryRounds1764640000000,
+  ActiveBatchesIndex1764650000000,
 ];
 
 /** One DataSource definition for the services, the CLI and the tests. Never `synchronize`. */

@@ -126,6 +126,15 @@ describe('TypeORM migrations on a real PostgreSQL', () => {
         `select count(*)::int as n from information_schema.columns where table_name = $1 and column_name = $2`,
         [table, name],
       );
+    const index = (name: string) =>
+      dataSource.query(`select count(*)::int as n from pg_indexes where indexname = $1`, [name]);
+    expect(await index('scheduler_batches_active_idx')).toEqual([{ n: 1 }]);
+    await dataSource.undoLastMigration({ transaction: 'all' }); // the active batches' index
+    expect(await index('scheduler_batches_active_idx')).toEqual([{ n: 0 }]);
+    expect(await column('batch_domains', 'round_start')).toEqual([{ n: 1 }]);
+    await dataSource.undoLastMigration({ transaction: 'all' }); // the retry rounds
+    expect(await column('batch_domains', 'round_start')).toEqual([{ n: 0 }]);
+    expect(await column('scheduler_batches', 'release_end')).toEqual([{ n: 0 }]);
     expect(await column('batch_domains', 'change_seq')).toEqual([{ n: 1 }]);
     await dataSource.undoLastMigration({ transaction: 'all' }); // the change sequence
     expect(await column('batch_domains', 'change_seq')).toEqual([{ n: 0 }]);

@@ -1,6 +1,6 @@
 import { type BatchEvent, createMessage, initialDomainView } from '@trawl/contracts';
 import { decide, type FlowDecision, type FlowInput, rowsFor, selectRows } from './batch-flow.decider';
-import { type FlowBatch, type FlowDomain, holdsSlot } from './batch-flow.state';
+import { dispatchLimit, type FlowBatch, type FlowDomain, holdsSlot } from './batch-flow.state';
 
 const batchId = '00000000-0000-4000-8000-0000000000aa';
 const t0 = new Date('2026-11-23T10:00:00.000Z');
@@ -452,6 +452,47 @@ describe('the batch flow', () => {
       expect(cancelled.batch.finished).toBe(true);
       expect(cancelled.read(retryFailed([['a.com', 1]])).commands).toEqual([]);
       expect(cancelled.batch.finished).toBe(true);
+    });
+  });
+
+  describe('fair shares of the dispatch capacity', () => {
+    it('gives each tenant an equal share, each of its batches an equal part of it, never less than one', () => {
+      const batch = new World(['a.com'], 10).batch;
+      const limit = (tenants: number, tenantBatches: number, capacity = 8) =>
+        dispatchLimit({ ...batch, competition: { tenants, tenantBatches } }, capacity);
+      expect(limit(1, 1)).toBe(8);
+      expect(limit(2, 1)).toBe(4);
+      expect(limit(2, 2)).toBe(2);
+      expect(limit(3, 1)).toBe(3);
+      expect(limit(3, 1, 2)).toBe(1);
+      expect(limit(1, 1, 100)).toBe(10); // never above max_concurrent_jobs
+      expect(limit(5, 5, 0)).toBe(10); // no capacity set: max_concurrent_jobs only
+      expect(dispatchLimit(batch, 8)).toBe(10); // not loaded with its competition
+    });
+
+    it('releases no more than its share, and more once the other batches have ended', () => {
+      const names = ['a.com', 'b.com', 'c.com', 'd.com', 'e.com', 'f.com'];
+      const world = new World(names, 5);
+      const fair = { ...settings, dispatchCapacity: 4 };
+      world.batch = { ...world.batch, competition: { tenants: 2, tenantBatches: 1 } };
+      const input: FlowInput = { kind: 'event', event: requested(names, 5) };
+      const start = decide({ batch: world.batch, domains: [...world.domains.values()] }, input, t0, fair);
+      expect(start.commands.map(label)).toEqual(['domain.scrape a.com#1', 'domain.scrape b.com#1']);
+      const alone = { ...start.batch, competition: { tenants: 1, tenantBatches: 1 } };
+      const rows = [...world.domains.values()].map(
+        (row) => start.changed.find((c) => c.ordinal === row.ordinal) ?? row,
+      );
+      const next = decide(
+        { batch: alone, domains: rows },
+        { kind: 'event', event: result('a.com', 1, 'ok') },
+        t0,
+        fair,
+      );
+      expect(next.commands.map(label)).toEqual([
+        'domain.scrape c.com#1',
+        'domain.scrape d.com#1',
+        'domain.scrape e.com#1',
+      ]);
     });
   });
 });

@@ -10,7 +10,14 @@ import {
   type MessageOf,
   reopenForRetry,
 } from '@trawl/contracts';
-import { awaitsRelease, type FlowBatch, type FlowDomain, type FlowSettings, holdsSlot } from './batch-flow.state';
+import {
+  awaitsRelease,
+  dispatchLimit,
+  type FlowBatch,
+  type FlowDomain,
+  type FlowSettings,
+  holdsSlot,
+} from './batch-flow.state';
 
 /** What the scheduler decides on: one event of the batch, read back from the log in order, or its due timers. */
 export type FlowInput = { kind: 'event'; event: BatchEvent } | { kind: 'timers' };
@@ -278,10 +285,11 @@ class BatchFlow {
     return true;
   }
 
-  /** Dispatches pending domains, in order, while the batch has room under max_concurrent_jobs. */
+  /** Dispatches pending domains, in order, while the batch has room under max_concurrent_jobs and its fair share. */
   private release(): void {
     if (!this.batch.started || this.batch.cancelRequested || this.batch.finished) return;
-    while (this.batch.inFlight < this.batch.maxConcurrent && this.batch.nextOrdinal < this.batch.releaseEnd) {
+    const limit = dispatchLimit(this.batch, this.settings.dispatchCapacity);
+    while (this.batch.inFlight < limit && this.batch.nextOrdinal < this.batch.releaseEnd) {
       const domain = this.domains.get(this.batch.nextOrdinal);
       if (!domain)
         throw new Error(`batch ${this.batch.batchId}: pending domain #${this.batch.nextOrdinal} was not loaded`);

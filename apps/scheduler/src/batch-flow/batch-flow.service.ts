@@ -43,6 +43,7 @@ export class BatchFlowService {
       retryBaseMs: config.SCHEDULER_RETRY_BASE_MS,
       retryMaxMs: config.SCHEDULER_RETRY_MAX_MS,
       random: Math.random,
+      dispatchCapacity: config.SCHEDULER_DISPATCH_CAPACITY,
     };
     this.policy = { maxAttempts: config.SCHEDULER_MAX_ATTEMPTS, maxDeliveries: config.SCHEDULER_MAX_DELIVERIES };
   }

@@ -23,6 +23,11 @@ export interface FlowBatch {
   cancelRequested: boolean;
   finished: boolean;
   ended: number;
+  /**
+   * The unfinished batches when this one was loaded (not stored): how many tenants have one, and
+   * how many this batch's tenant has. Its fair share of SCHEDULER_DISPATCH_CAPACITY follows.
+   */
+  competition?: { tenants: number; tenantBatches: number };
 }
 
 /** One domain: the log's view of it (the shared fold) plus what this scheduler has done about it. */
@@ -45,6 +50,24 @@ export interface FlowSettings {
   retryMaxMs: number;
   /** Injected so decisions are reproducible in tests. */
   random: () => number;
+  /**
+   * Commands all batches together may have out at once (the scrapers' total concurrency), shared
+   * fairly: equally between tenants with unfinished batches, then between a tenant's batches.
+   * 0 or absent: each batch is bounded by its max_concurrent_jobs only.
+   */
+  dispatchCapacity?: number;
+}
+
+/**
+ * How many of its domains a batch may have in flight now: its max_concurrent_jobs, or less, its
+ * fair share of the dispatch capacity while other batches run. Commands already out above a share
+ * that just shrank finish; the batch releases no more until it is back under.
+ */
+export function dispatchLimit(batch: FlowBatch, capacity = 0): number {
+  if (capacity <= 0 || !batch.competition) return batch.maxConcurrent;
+  const tenantShare = Math.ceil(capacity / Math.max(1, batch.competition.tenants));
+  const share = Math.max(1, Math.floor(tenantShare / Math.max(1, batch.competition.tenantBatches)));
+  return Math.min(batch.maxConcurrent, share);
 }
 
 /**

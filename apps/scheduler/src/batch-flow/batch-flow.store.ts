@@ -96,6 +96,12 @@ export class BatchFlowStore {
     ]);
     const row = rows[0];
     if (!row) return undefined;
+    // Served by scheduler_batches_active_idx: the unfinished batches are few.
+    const [competition] = await this.em.query<{ tenants: number; tenant_batches: number }[]>(
+      `select count(distinct tenant)::int as tenants, count(*) filter (where tenant = $1)::int as tenant_batches
+       from scheduler_batches where not finished`,
+      [row.tenant],
+    );
     return {
       batch: {
         batchId: row.batch_id,
@@ -112,6 +118,7 @@ export class BatchFlowStore {
         started: row.started,
         cancelRequested: row.cancel_requested,
         finished: row.finished,
+        competition: { tenants: competition?.tenants ?? 1, tenantBatches: competition?.tenant_batches ?? 1 },
       },
       traceHeaders: row.trace_headers,
     };

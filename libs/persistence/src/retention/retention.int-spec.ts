@@ -44,8 +44,9 @@ describe('pruning rows past the events’ retention, on a real PostgreSQL', () =
   async function schedulerBatch(finished: boolean, createdAt: Date): Promise<string> {
     const id = randomUUID();
     await dataSource.query(
-      `insert into scheduler_batches (batch_id, tenant, total, max_concurrent, max_pages, max_attempts, finished, created_at)
-       values ($1, 't', 1, 1, 1, 3, $2, $3)`,
+      `insert into scheduler_batches (batch_id, tenant, total, release_end, max_concurrent, max_pages, max_attempts,
+         finished, created_at)
+       values ($1, 't', 1, 1, 1, 1, 3, $2, $3)`,
       [id, finished, createdAt],
     );
     await dataSource.query(
