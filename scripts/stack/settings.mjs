@@ -34,6 +34,7 @@ export function stackVersions(env = process.env) {
     kafka: version('TRAWL_KAFKA_VERSION'),
     jaegerModule: version('TRAWL_JAEGER_MODULE_VERSION'),
     goToolchain: version('TRAWL_GO_TOOLCHAIN'),
+    schemathesis: version('TRAWL_SCHEMATHESIS_VERSION'),
   };
 }
 

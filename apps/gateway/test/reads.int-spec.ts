@@ -118,6 +118,9 @@ describe('reading batches, domains and stats; cancelling', () => {
       } while (cursor);
       expect(pages).toBe(3);
       expect(seen).toEqual(domains.map((d) => d.domain));
+      // An empty cursor is no cursor: the first page.
+      const first = await get<Page<{ domain: string }>>(`/api/v1/batches/${id}/domains?limit=3&cursor=`);
+      expect(first.body.items.map((item) => item.domain)).toEqual(seen.slice(0, 3));
     });
 
     it('filters by status and defaults to 100 per page', async () => {
@@ -141,7 +144,8 @@ describe('reading batches, domains and stats; cancelling', () => {
     it('refuses a bad limit, status or cursor, and 404s an unknown batch', async () => {
       expect((await get(`/api/v1/batches/${id}/domains?limit=501`)).status).toBe(400);
       expect((await get(`/api/v1/batches/${id}/domains?status=done`)).status).toBe(400);
-      expect((await get(`/api/v1/batches/${id}/domains?cursor=bm9wZQ`)).status).toBe(400);
+      expect((await get(`/api/v1/batches/${id}/domains?cursor=bm9wZQ!`)).status).toBe(400);
+      expect((await get(`/api/v1/batches/${id}/domains?cursor=bm9wZQAA`)).status).toBe(400);
       const forged = Buffer.from(JSON.stringify({ o: 1e12 })).toString('base64url');
       expect((await get(`/api/v1/batches/${id}/domains?cursor=${forged}`)).status).toBe(400);
       expect((await get(`/api/v1/batches/00000000-0000-4000-8000-000000000000/domains`)).status).toBe(404);

@@ -115,6 +115,8 @@ describe('submitting batches', () => {
       pages_scraped: 0,
       cancel_requested_at: null,
       stuck_since: null,
+      retry_rounds: 0,
+      retry_requested_at: null,
     });
   });
 
@@ -328,6 +330,10 @@ describe('submitting batches', () => {
       expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['202', '400', '401', '413', '422', '503']));
       const trace = doc.body.paths['/api/v1/batches/{id}/trace']!.get as typeof create;
       expect(trace.security).toEqual([{ bearer: [] }]);
+      expect(doc.body).toMatchObject({ openapi: '3.1.0' });
+      expect(trace.parameters).toContainEqual(
+        expect.objectContaining({ name: 'id', in: 'path', schema: expect.objectContaining({ format: 'uuid' }) }),
+      );
       expect(trace.parameters.map((parameter) => `${parameter.in}:${parameter.name}`)).toEqual([
         'path:id',
         'query:limit',
@@ -335,7 +341,7 @@ describe('submitting batches', () => {
       expect(Object.keys(trace.responses).sort()).toEqual(['200', '400', '401', '404', '502', '503']);
       expect(doc.body.components.schemas).toMatchObject({
         BatchTraceDto: { required: expect.arrayContaining(['trace_id', 'span_count', 'truncated', 'spans']) },
-        TraceSpanDto: { properties: { parent_span_id: { nullable: true } } },
+        TraceSpanDto: { properties: { parent_span_id: { type: ['string', 'null'] } } },
       });
       expect(doc.body.components.schemas).toHaveProperty('CreateBatchDto');
       expect(doc.body.components.schemas.CreateBatchDto).toMatchObject({

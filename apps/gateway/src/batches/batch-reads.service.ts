@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { type DomainStatus } from '@trawl/contracts';
 import { Database } from '../common/database';
-import { decodeCursor, encodeCursor } from '../common/cursor';
+import { parseTimestamp } from '../common/timestamp';
+import {
+  CURSOR_MESSAGE,
+  decodeCreatedCursor,
+  decodeOrdinalCursor,
+  encodeCreatedCursor,
+  encodeOrdinalCursor,
+} from '../common/cursor';
 import { ApiError, badRequest, notFound } from '../http/api-error';
 import {
   batchStatus,
@@ -33,38 +40,18 @@ const BATCH_COLUMNS = `b.id, b.status, b.total_domains, b.succeeded_domains, b.f
 const DOMAIN_COLUMNS = `d.domain, d.ordinal, d.status, d.attempt, d.deliveries, d.pages_scraped, d.started_at, d.finished_at,
   d.error_class, d.error_message, d.error_retryable`;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-interface OrdinalCursor {
-  o: number;
-}
-interface CreatedCursor {
-  t: string;
-  i: string;
-}
-
-const isOrdinalCursor = (value: unknown): value is OrdinalCursor =>
-  typeof value === 'object' &&
-  value !== null &&
-  Number.isInteger((value as { o?: unknown }).o) &&
-  Math.abs((value as { o: number }).o) < 2 ** 31;
-
-const isCreatedCursor = (value: unknown): value is CreatedCursor => {
-  const { t, i } = (value ?? {}) as { t?: unknown; i?: unknown };
-  return typeof t === 'string' && /^-?\d{1,16}$/.test(t) && typeof i === 'string' && UUID.test(i);
-};
-
-function cursorOrThrow<T>(cursor: string | undefined, accept: (value: unknown) => value is T): T | undefined {
+/** The DTOs let only cursors of the documented form through; every such cursor decodes. */
+function cursorOrThrow<T>(cursor: string | undefined, decode: (cursor: string) => T | undefined): T | undefined {
   if (cursor === undefined) return undefined;
-  const decoded = decodeCursor(cursor, accept);
-  if (decoded === undefined) throw badRequest('cursor is not valid: pass next_cursor from the previous page unchanged');
+  const decoded = decode(cursor);
+  if (decoded === undefined) throw badRequest(CURSOR_MESSAGE);
   return decoded;
 }
 
 function timeOrThrow(value: string | undefined, name: string): Date | null {
   if (value === undefined) return null;
-  const time = new Date(value);
-  if (Number.isNaN(time.getTime())) throw badRequest(`${name} must be an ISO 8601 date-time`);
+  const time = parseTimestamp(value);
+  if (time === undefined) throw badRequest(`${name} must be an ISO 8601 date-time (RFC 3339) or date`);
   return time;
 }
 
@@ -92,20 +79,20 @@ export class BatchReadsService {
   }
 
   async listDomains(tenant: string, batchId: string, query: ListDomainsQueryDto): Promise<DomainListDto> {
-    const after = cursorOrThrow(query.cursor, isOrdinalCursor);
+    const after = cursorOrThrow(query.cursor, decodeOrdinalCursor);
     const limit = query.limit ?? DEFAULT_DOMAIN_PAGE;
     await this.assertBatchVisible(tenant, batchId);
     const rows = await this.database.rows<DomainRow>(
       `select ${DOMAIN_COLUMNS} from batch_domains d
        where d.batch_id = $1 and ($2::text is null or d.status = $2) and d.ordinal > $3
        order by d.ordinal limit $4`,
-      [batchId, query.status ?? null, after?.o ?? -1, limit + 1],
+      [batchId, query.status ?? null, after ?? -1, limit + 1],
     );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
       items: page.map(domainSummary),
-      next_cursor: rows.length > limit && last ? encodeCursor({ o: last.ordinal }) : null,
+      next_cursor: rows.length > limit && last ? encodeOrdinalCursor(last.ordinal) : null,
     };
   }
 
@@ -130,7 +117,7 @@ export class BatchReadsService {
   }
 
   async list(tenant: string, query: ListBatchesQueryDto): Promise<BatchListDto> {
-    const before = cursorOrThrow(query.cursor, isCreatedCursor);
+    const before = cursorOrThrow(query.cursor, decodeCreatedCursor);
     const createdAfter = timeOrThrow(query.created_after, 'created_after');
     const createdBefore = timeOrThrow(query.created_before, 'created_before');
     const limit = query.limit ?? DEFAULT_BATCH_PAGE;
@@ -146,13 +133,22 @@ export class BatchReadsService {
               or (b.created_at, b.id) < ('epoch'::timestamptz + $5::bigint * interval '1 microsecond', $6::uuid))
        order by b.created_at desc, b.id desc
        limit $7`,
-      [tenant, query.status ?? null, createdAfter, createdBefore, before?.t ?? null, before?.i ?? null, limit + 1],
+      [
+        tenant,
+        query.status ?? null,
+        createdAfter,
+        createdBefore,
+        before?.createdUs ?? null,
+        before?.id ?? null,
+        limit + 1,
+      ],
     );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
       items: page.map(batchSummary),
-      next_cursor: rows.length > limit && last ? encodeCursor({ t: last.created_us, i: last.id }) : null,
+      next_cursor:
+        rows.length > limit && last ? encodeCreatedCursor({ createdUs: last.created_us, id: last.id }) : null,
     };
   }
 

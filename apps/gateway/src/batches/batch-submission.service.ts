@@ -5,11 +5,10 @@ import { TRAWL_CONFIG, type TrawlConfig } from '@trawl/config';
 import { createMessage, deterministicId } from '@trawl/contracts';
 import { currentTraceId, LOG, type Log } from '@trawl/telemetry';
 import { Database } from '../common/database';
+import { IDEMPOTENCY_KEY_MAX_CHARS, IDEMPOTENCY_KEY_PATTERN } from '../http/api-contract';
 import { ApiError, badRequest, RETRY_AFTER_SECONDS } from '../http/api-error';
 import { normaliseDomainList } from './domain-list';
 import { type NormalisedRequest, requestHash } from './request-hash';
-
-export const IDEMPOTENCY_KEY_MAX_CHARS = 200;
 
 export interface SubmitInput {
   domains: unknown[];
@@ -112,6 +111,9 @@ export class BatchSubmissionService implements OnModuleDestroy {
     if (header === undefined) return null;
     if (header.length === 0 || header.length > IDEMPOTENCY_KEY_MAX_CHARS) {
       throw badRequest(`Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX_CHARS} characters (got ${header.length})`);
+    }
+    if (!new RegExp(IDEMPOTENCY_KEY_PATTERN).test(header)) {
+      throw badRequest('Idempotency-Key must be printable ASCII characters (and spaces or tabs between them)');
     }
     return header;
   }

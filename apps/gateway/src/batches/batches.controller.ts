@@ -1,29 +1,35 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBadRequestResponse,
   ApiBearerAuth,
-  ApiConflictResponse,
+  ApiBody,
   ApiHeader,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiPayloadTooLargeResponse,
+  ApiParam,
   ApiProduces,
-  ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnauthorizedResponse,
-  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { type Request, type Response } from 'express';
 import { ApiKeyGuard, Tenant } from '../auth/api-key.guard';
 import { badRequest } from '../http/api-error';
+import {
+  ACCEPTED_HEADERS,
+  ApiBatchIdParam,
+  ApiErrors,
+  BODY_ERRORS,
+  DOMAIN_INPUT_PATTERN,
+  IDEMPOTENCY_KEY_HEADER,
+  UNAUTHORIZED,
+} from '../http/api-contract';
 import { BatchIdPipe } from '../http/validation';
 import { reply } from '../http/reply';
 import { v1Accepted } from './accepted.view';
 import { BatchCancellationService } from './batch-cancellation.service';
 import { BatchRetryService } from './batch-retry.service';
 import { BatchExportService } from './batch-export';
+import { BATCH_EVENT_SCHEMA, LAST_EVENT_ID_PATTERN } from './progress/batch-events.schema';
 import { BatchEventsStream } from './progress/batch-events.stream';
 import { BatchReadsService } from './batch-reads.service';
 import { BatchSubmissionService } from './batch-submission.service';
@@ -36,14 +42,16 @@ import {
   RetryAcceptedDto,
   DomainDetailDto,
   DomainListDto,
-  ErrorDto,
 } from './dto/batch-responses.dto';
 import { CreateBatchDto } from './dto/create-batch.dto';
 
+const ID_NOT_UUID = 'The id is not a UUID';
+const NO_SUCH_BATCH = 'No such batch (for this API key)';
+
 @ApiTags('batches')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorDto, description: 'Missing, unknown or revoked API key' })
-@ApiServiceUnavailableResponse({ type: ErrorDto, description: 'Kafka or Postgres unavailable; see Retry-After' })
+@ApiUnauthorizedResponse(UNAUTHORIZED)
+@ApiErrors({ 503: 'Kafka or Postgres unavailable; see Retry-After' })
 @UseGuards(ApiKeyGuard)
 @Controller('api/v1/batches')
 export class BatchesController {
@@ -66,11 +74,21 @@ export class BatchesController {
       'A 503 whose details say outcome "unknown" names the batch: Kafka did not confirm it in time and it may exist; ' +
       'retrying with the same Idempotency-Key resolves to that batch, never to a second one.',
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'At most 200 characters, unique per request' })
-  @ApiAcceptedResponse({ type: BatchAcceptedDto, description: 'Accepted; Location is the status URL' })
-  @ApiBadRequestResponse({ type: ErrorDto, description: 'Invalid request; details name each bad domain' })
-  @ApiPayloadTooLargeResponse({ type: ErrorDto })
-  @ApiUnprocessableEntityResponse({ type: ErrorDto, description: 'Idempotency-Key reused with other parameters' })
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER)
+  @ApiAcceptedResponse({
+    type: BatchAcceptedDto,
+    description: 'Accepted; Location is the status URL',
+    headers: ACCEPTED_HEADERS,
+  })
+  @ApiErrors({
+    400: 'Invalid request (details name each bad domain or field), malformed JSON or Idempotency-Key',
+    409: 'A request with this Idempotency-Key is being processed; retry shortly',
+    ...BODY_ERRORS,
+    422: 'Idempotency-Key reused with other parameters',
+    503:
+      'Kafka or Postgres unavailable, or Kafka did not confirm in time (details: outcome "unknown" and the batch id); ' +
+      'see Retry-After',
+  })
   async create(
     @Tenant() tenant: string,
     @Body() body: CreateBatchDto,
@@ -88,23 +106,34 @@ export class BatchesController {
       'pending before that). created_after is inclusive, created_before exclusive.',
   })
   @ApiOkResponse({ type: BatchListDto })
-  @ApiBadRequestResponse({ type: ErrorDto })
+  @ApiErrors({ 400: 'A query parameter is not valid (each is named in details)' })
   list(@Tenant() tenant: string, @Query() query: ListBatchesQueryDto): Promise<BatchListDto> {
     return this.reads.list(tenant, query);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'Status of a batch', description: 'Right after a 202 this is pending, never 404.' })
+  @ApiBatchIdParam()
   @ApiOkResponse({ type: BatchStatusDto })
-  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiErrors({ 400: ID_NOT_UUID, 404: NO_SUCH_BATCH })
   status(@Tenant() tenant: string, @Param('id', BatchIdPipe) id: string): Promise<BatchStatusDto> {
     return this.reads.status(tenant, id);
   }
 
   @Get(':id/domains')
   @ApiOperation({ summary: "A batch's domains in submission order, paginated" })
-  @ApiOkResponse({ type: DomainListDto })
-  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiBatchIdParam()
+  @ApiOkResponse({
+    type: DomainListDto,
+    links: {
+      FirstDomain: {
+        operationId: 'BatchesController_domain',
+        description: 'The first domain of the page, in detail',
+        parameters: { id: '$request.path.id', domain: '$response.body#/items/0/domain' },
+      },
+    },
+  })
+  @ApiErrors({ 400: 'The id is not a UUID, or a query parameter is not valid', 404: NO_SUCH_BATCH })
   domains(
     @Tenant() tenant: string,
     @Param('id', BatchIdPipe) id: string,
@@ -115,8 +144,19 @@ export class BatchesController {
 
   @Get(':id/domains/:domain')
   @ApiOperation({ summary: 'One domain of a batch: status, error, extraction and pages' })
+  @ApiBatchIdParam()
+  @ApiParam({
+    name: 'domain',
+    description:
+      'The domain as it is in the batch, or any form that normalises to it (as in POST /api/v1/batches: ' +
+      'upper case, a URL, a trailing dot…)',
+    schema: { type: 'string', pattern: DOMAIN_INPUT_PATTERN },
+  })
   @ApiOkResponse({ type: DomainDetailDto })
-  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiErrors({
+    400: 'The id is not a UUID, or the domain is not a domain name',
+    404: 'No such batch, or the domain is not in it',
+  })
   domain(
     @Tenant() tenant: string,
     @Param('id', BatchIdPipe) id: string,
@@ -134,11 +174,16 @@ export class BatchesController {
       "`end` {status} when the batch has ended, after which the stream closes. Ids are the batch's change " +
       'sequence: reconnecting with Last-Event-ID resumes after that change (EventSource does it by itself).',
   })
+  @ApiBatchIdParam()
   @ApiProduces('text/event-stream')
-  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The id of the last event received' })
-  @ApiOkResponse({ description: 'The event stream', schema: { type: 'string' } })
-  @ApiBadRequestResponse({ type: ErrorDto, description: 'Last-Event-ID is not an event id of this stream' })
-  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: 'The id of the last event received',
+    schema: { type: 'string', pattern: LAST_EVENT_ID_PATTERN },
+  })
+  @ApiOkResponse({ description: 'The event stream; each event as described', schema: BATCH_EVENT_SCHEMA })
+  @ApiErrors({ 400: 'The id is not a UUID, or Last-Event-ID is not an event id', 404: NO_SUCH_BATCH })
   async events(
     @Tenant() tenant: string,
     @Param('id', BatchIdPipe) id: string,
@@ -146,7 +191,7 @@ export class BatchesController {
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
-    if (lastEventId !== undefined && !/^\d{1,18}$/.test(lastEventId)) {
+    if (lastEventId !== undefined && !new RegExp(LAST_EVENT_ID_PATTERN).test(lastEventId)) {
       throw badRequest('Last-Event-ID must be the id of an event of this stream (a whole number)');
     }
     await this.progress.stream(tenant, id, lastEventId === undefined ? -1n : BigInt(lastEventId), request, response);
@@ -161,10 +206,20 @@ export class BatchesController {
       'emails, phones, socials (profile URLs), technologies. In CSV, lists are joined by "; " and cells that a ' +
       'spreadsheet would read as a formula are prefixed with an apostrophe. Sent as an attachment.',
   })
+  @ApiBatchIdParam()
   @ApiProduces('text/csv', 'application/x-ndjson')
-  @ApiOkResponse({ description: 'The export, streamed', schema: { type: 'string' } })
-  @ApiBadRequestResponse({ type: ErrorDto, description: 'format is not csv or jsonl, or the id is not a UUID' })
-  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiOkResponse({
+    description: 'The export, streamed',
+    schema: { type: 'string' },
+    headers: {
+      'Content-Disposition': {
+        required: true,
+        description: 'attachment; filename="trawl-batch-<id>.<format>"',
+        schema: { type: 'string' },
+      },
+    },
+  })
+  @ApiErrors({ 400: 'format is not csv or jsonl, or the id is not a UUID', 404: NO_SUCH_BATCH })
   async export(
     @Tenant() tenant: string,
     @Param('id', BatchIdPipe) id: string,
@@ -177,9 +232,15 @@ export class BatchesController {
   @Post(':id/cancel')
   @HttpCode(202)
   @ApiOperation({ summary: 'Cancel a batch', description: 'No new domain starts; running ones finish.' })
+  @ApiBatchIdParam()
+  @ApiBody({ type: CancelBatchDto, required: false })
   @ApiAcceptedResponse({ type: CancelAcceptedDto })
-  @ApiNotFoundResponse({ type: ErrorDto })
-  @ApiConflictResponse({ type: ErrorDto, description: 'The batch already ended' })
+  @ApiErrors({
+    400: 'The id is not a UUID, or the body is not valid',
+    404: NO_SUCH_BATCH,
+    409: 'The batch already ended',
+    ...BODY_ERRORS,
+  })
   cancel(
     @Tenant() tenant: string,
     @Param('id', BatchIdPipe) id: string,
@@ -197,11 +258,12 @@ export class BatchesController {
       'The batch runs again until they end; its status document counts retry_rounds. Repeating the request ' +
       'before the round shows in the status is the same round.',
   })
+  @ApiBatchIdParam()
   @ApiAcceptedResponse({ type: RetryAcceptedDto })
-  @ApiNotFoundResponse({ type: ErrorDto })
-  @ApiConflictResponse({
-    type: ErrorDto,
-    description: 'The batch has not ended, was cancelled, has no failed domains, or ended longer ago than retention',
+  @ApiErrors({
+    400: ID_NOT_UUID,
+    404: NO_SUCH_BATCH,
+    409: 'The batch has not ended, was cancelled, has no failed domains, or ended longer ago than retention',
   })
   retryFailed(@Tenant() tenant: string, @Param('id', BatchIdPipe) id: string): Promise<RetryAcceptedDto> {
     return this.retries.retryFailed(tenant, id);

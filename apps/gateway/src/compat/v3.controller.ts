@@ -1,9 +1,8 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBadRequestResponse,
   ApiBearerAuth,
-  ApiNotFoundResponse,
+  ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -13,8 +12,15 @@ import { type Response } from 'express';
 import { ApiKeyGuard, Tenant } from '../auth/api-key.guard';
 import { BatchReadsService } from '../batches/batch-reads.service';
 import { BatchSubmissionService } from '../batches/batch-submission.service';
-import { ErrorDto } from '../batches/dto/batch-responses.dto';
 import { SubmitBatchDto } from '../batches/dto/create-batch.dto';
+import {
+  ACCEPTED_HEADERS,
+  ApiBatchIdParam,
+  ApiErrors,
+  BODY_ERRORS,
+  IDEMPOTENCY_KEY_HEADER,
+  UNAUTHORIZED,
+} from '../http/api-contract';
 import { reply } from '../http/reply';
 import { BatchIdPipe } from '../http/validation';
 import { V3BatchAcceptedDto, V3BatchStatusDto } from './v3.dto';
@@ -23,7 +29,8 @@ import { v3Accepted, v3Status } from './v3.view';
 /** The seed's endpoints, kept for existing clients; same submission path and reads as v1. */
 @ApiTags('v3 compatibility')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorDto })
+@ApiUnauthorizedResponse(UNAUTHORIZED)
+@ApiErrors({ 503: 'Kafka or Postgres unavailable; see Retry-After' })
 @UseGuards(ApiKeyGuard)
 @Controller('api/v3/batch_page_scraper')
 export class V3CompatController {
@@ -35,8 +42,17 @@ export class V3CompatController {
   @Post('batch')
   @HttpCode(202)
   @ApiOperation({ summary: 'Submit a batch (v3 shape); metadata is {domain_count}' })
-  @ApiAcceptedResponse({ type: V3BatchAcceptedDto })
-  @ApiBadRequestResponse({ type: ErrorDto })
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER)
+  @ApiAcceptedResponse({ type: V3BatchAcceptedDto, headers: ACCEPTED_HEADERS })
+  @ApiErrors({
+    400: 'Invalid request (details name each bad domain or field), malformed JSON or Idempotency-Key',
+    409: 'A request with this Idempotency-Key is being processed; retry shortly',
+    ...BODY_ERRORS,
+    422: 'Idempotency-Key reused with other parameters',
+    503:
+      'Kafka or Postgres unavailable, or Kafka did not confirm in time (details: outcome "unknown" and the batch id); ' +
+      'see Retry-After',
+  })
   async submit(
     @Tenant() tenant: string,
     @Body() body: SubmitBatchDto,
@@ -48,8 +64,9 @@ export class V3CompatController {
 
   @Get('batch/:id/status')
   @ApiOperation({ summary: 'Status of a batch (v3 shape)' })
+  @ApiBatchIdParam()
   @ApiOkResponse({ type: V3BatchStatusDto })
-  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiErrors({ 400: 'The id is not a UUID', 404: 'No such batch (for this API key)' })
   async status(@Tenant() tenant: string, @Param('id', BatchIdPipe) id: string): Promise<V3BatchStatusDto> {
     return v3Status(await this.reads.status(tenant, id));
   }

@@ -6,17 +6,17 @@ export class V3BatchAcceptedDto {
   @ApiProperty({ format: 'uuid' }) batch_id!: string;
   @ApiProperty({ example: '/api/v3/batch_page_scraper/batch/282348a7-ac5b-41c2-a279-9eea14a17bcc/status' })
   status_url!: string;
-  @ApiProperty() job_count!: number;
+  @ApiProperty({ type: 'integer', minimum: 0 }) job_count!: number;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
 }
 
 export class V3BatchStatusDto {
   @ApiProperty({ format: 'uuid' }) batch_id!: string;
   @ApiProperty({ enum: BATCH_STATUSES }) status!: BatchStatus;
-  @ApiProperty() total_domains!: number;
-  @ApiProperty() completed_domains!: number;
-  @ApiProperty() failed_domains!: number;
-  @ApiProperty() progress!: number;
+  @ApiProperty({ type: 'integer', minimum: 0 }) total_domains!: number;
+  @ApiProperty({ type: 'integer', minimum: 0 }) completed_domains!: number;
+  @ApiProperty({ type: 'integer', minimum: 0 }) failed_domains!: number;
+  @ApiProperty({ minimum: 0, maximum: 1 }) progress!: number;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time' }) updated_at!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) start_time!: string | null;

@@ -1,4 +1,5 @@
-import { ParseUUIDPipe, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { type PipeTransform, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { UUID_PATTERN } from './api-contract';
 import { ApiError, badRequest, MAX_LISTED_PROBLEMS } from './api-error';
 
 export interface FieldProblem {
@@ -30,4 +31,12 @@ export function createValidationPipe(): ValidationPipe {
   });
 }
 
-export const BatchIdPipe = new ParseUUIDPipe({ exceptionFactory: () => badRequest('batch id must be a UUID') });
+const UUID = new RegExp(UUID_PATTERN);
+
+/** `{id}`: a UUID exactly as the document declares it (any version, either case), else 400. */
+export const BatchIdPipe: PipeTransform<unknown, string> = {
+  transform(value: unknown): string {
+    if (typeof value !== 'string' || !UUID.test(value)) throw badRequest('batch id must be a UUID');
+    return value;
+  },
+};

@@ -1,20 +1,13 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ApiKeyGuard, Tenant } from '../auth/api-key.guard';
-import { ErrorDto } from '../batches/dto/batch-responses.dto';
+import { ApiErrors, UNAUTHORIZED } from '../http/api-contract';
 import { StatsQueryDto, StatsSummaryDto } from './stats.dto';
 import { StatsService } from './stats.service';
 
 @ApiTags('stats')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorDto })
+@ApiUnauthorizedResponse(UNAUTHORIZED)
 @UseGuards(ApiKeyGuard)
 @Controller('api/v1/stats')
 export class StatsController {
@@ -23,7 +16,7 @@ export class StatsController {
   @Get('summary')
   @ApiOperation({ summary: "Totals over the caller's batches created within the window" })
   @ApiOkResponse({ type: StatsSummaryDto })
-  @ApiBadRequestResponse({ type: ErrorDto })
+  @ApiErrors({ 400: 'window is not valid', 503: 'Postgres unavailable; see Retry-After' })
   summary(@Tenant() tenant: string, @Query() query: StatsQueryDto): Promise<StatsSummaryDto> {
     return this.stats.summary(tenant, query.window);
   }

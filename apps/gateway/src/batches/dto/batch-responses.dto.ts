@@ -5,7 +5,7 @@ const timestamp = (description: string, nullable = false) =>
   ApiProperty({ type: String, format: 'date-time', nullable, description });
 
 export class ErrorDto {
-  @ApiProperty({ example: 400 }) statusCode!: number;
+  @ApiProperty({ type: 'integer', example: 400 }) statusCode!: number;
   @ApiProperty({ example: 'Bad Request' }) error!: string;
   @ApiProperty({ example: '1 of 3 domains are invalid' }) message!: string;
   @ApiPropertyOptional({
@@ -19,7 +19,7 @@ export class ErrorDto {
 export class BatchAcceptedDto {
   @ApiProperty({ format: 'uuid' }) batch_id!: string;
   @ApiProperty({ example: '/api/v1/batches/282348a7-ac5b-41c2-a279-9eea14a17bcc' }) status_url!: string;
-  @ApiProperty({ description: 'Unique domains after normalisation' }) job_count!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Unique domains after normalisation' }) job_count!: number;
   @timestamp('When the gateway accepted the batch') created_at!: string;
   @ApiProperty({ type: String, nullable: true, description: 'The trace of this request (null when tracing is off)' })
   trace_id!: string | null;
@@ -28,10 +28,10 @@ export class BatchAcceptedDto {
 export class BatchSummaryDto {
   @ApiProperty({ format: 'uuid' }) batch_id!: string;
   @ApiProperty({ enum: BATCH_STATUSES }) status!: BatchStatus;
-  @ApiProperty() total_domains!: number;
-  @ApiProperty({ description: 'Domains that succeeded' }) completed_domains!: number;
-  @ApiProperty() failed_domains!: number;
-  @ApiProperty() cancelled_domains!: number;
+  @ApiProperty({ type: 'integer', minimum: 0 }) total_domains!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Domains that succeeded' }) completed_domains!: number;
+  @ApiProperty({ type: 'integer', minimum: 0 }) failed_domains!: number;
+  @ApiProperty({ type: 'integer', minimum: 0 }) cancelled_domains!: number;
   @ApiProperty({ minimum: 0, maximum: 1, description: 'Ended domains / total, 4 decimals' }) progress!: number;
   @timestamp('When the batch was accepted') created_at!: string;
   @timestamp('Last change') updated_at!: string;
@@ -46,16 +46,17 @@ export class BatchSummaryDto {
   @ApiProperty({ type: String, nullable: true }) error!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) metadata!: Record<string, unknown>;
   @ApiProperty({ type: String, nullable: true }) trace_id!: string | null;
-  @ApiProperty() max_pages!: number;
-  @ApiProperty() max_concurrent_jobs!: number;
-  @ApiProperty() pages_scraped!: number;
+  @ApiProperty({ type: 'integer', minimum: 0 }) max_pages!: number;
+  @ApiProperty({ type: 'integer', minimum: 0 }) max_concurrent_jobs!: number;
+  @ApiProperty({ type: 'integer', minimum: 0 }) pages_scraped!: number;
   @timestamp('When a cancel was requested', true) cancel_requested_at!: string | null;
   @timestamp(
     'Set while an unfinished batch makes no progress: when it stopped (TRAWL_STUCK_AFTER_MS after its last change)',
     true,
   )
   stuck_since!: string | null;
-  @ApiProperty({ description: 'Retry-failed rounds requested (POST …/retry-failed)' }) retry_rounds!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Retry-failed rounds requested (POST …/retry-failed)' })
+  retry_rounds!: number;
   @timestamp('When the last retry-failed round was requested', true) retry_requested_at!: string | null;
 }
 
@@ -84,14 +85,16 @@ export class ScrapeErrorDto {
 export class DomainSummaryDto {
   @ApiProperty({ example: 'example.com' }) domain!: string;
   @ApiProperty({ enum: DOMAIN_STATUSES }) status!: DomainStatus;
-  @ApiProperty({ description: 'Attempts made so far' }) attempts!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Attempts made so far' }) attempts!: number;
   @ApiProperty({
+    type: 'integer',
+    minimum: 0,
     description:
       'Times a scraper took the current attempt (redeliveries after a scraper died or was evicted included); ' +
       'past the limit the domain fails with error class poison_command',
   })
   deliveries!: number;
-  @ApiProperty() pages_scraped!: number;
+  @ApiProperty({ type: 'integer', minimum: 0 }) pages_scraped!: number;
   @timestamp('Start of the current or last attempt', true) started_at!: string | null;
   @timestamp('When the domain ended', true) finished_at!: string | null;
   @ApiProperty({ type: ScrapeErrorDto, nullable: true }) error!: ScrapeErrorDto | null;
@@ -124,9 +127,9 @@ export class PageDto {
   @ApiProperty({ type: String, nullable: true }) canonical_url!: string | null;
   @ApiProperty({ type: [String] }) h1!: string[];
   @ApiProperty({ type: [String] }) h2!: string[];
-  @ApiProperty() links_found!: number;
-  @ApiProperty() bytes!: number;
-  @ApiProperty() depth!: number;
+  @ApiProperty({ type: 'integer', minimum: 0 }) links_found!: number;
+  @ApiProperty({ type: 'integer', minimum: 0 }) bytes!: number;
+  @ApiProperty({ type: 'integer', minimum: 0 }) depth!: number;
   @timestamp('When the page was fetched') fetched_at!: string;
   @ApiProperty() duration_ms!: number;
   @ApiProperty({ type: String, nullable: true }) error!: string | null;
@@ -140,9 +143,13 @@ export class DomainDetailDto extends DomainSummaryDto {
 export class RetryAcceptedDto {
   @ApiProperty({ format: 'uuid' }) batch_id!: string;
   @ApiProperty({ enum: ['retrying'] }) status!: 'retrying';
-  @ApiProperty({ description: 'This round: 1 for the first retry-failed request of the batch, then 2, …' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    description: 'This round: 1 for the first retry-failed request of the batch, then 2, …',
+  })
   round!: number;
-  @ApiProperty({ description: 'Failed domains the round tries again' }) domains!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Failed domains the round tries again' }) domains!: number;
 }
 
 export class CancelAcceptedDto {

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayNotEmpty, IsArray, IsInt, IsObject, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
+import { DOMAIN_INPUT_PATTERN, STORABLE_OBJECT_SCHEMA } from '../../http/api-contract';
 import { findUnstorableText } from '../../http/storable-text';
 
 export const METADATA_MAX_BYTES = 16 * 1024;
@@ -39,8 +40,11 @@ export class SubmitBatchDto {
   @ApiProperty({
     description:
       'Domains to scan. Each entry may be a bare host or a URL: scheme, user info, port, path, query, fragment and a ' +
-      'trailing dot are dropped, IDNs become punycode; duplicates (after normalisation) are dropped, keeping the first.',
-    type: [String],
+      'trailing dot are dropped, IDNs become punycode; duplicates (after normalisation) are dropped, keeping the first. ' +
+      'At most TRAWL_MAX_DOMAINS_PER_BATCH (10000 by default) unique domains. The pattern is the rule for host names ' +
+      'and URLs in ASCII; internationalised names are accepted as well.',
+    type: 'array',
+    items: { type: 'string', pattern: DOMAIN_INPUT_PATTERN },
     minItems: 1,
     example: ['example.com', 'https://www.example.org/about'],
   })
@@ -48,7 +52,13 @@ export class SubmitBatchDto {
   @ArrayNotEmpty({ message: 'domains must not be empty' })
   domains!: unknown[];
 
-  @ApiPropertyOptional({ description: 'Pages to fetch per domain at most', minimum: 1, maximum: 1000, default: 10 })
+  @ApiPropertyOptional({
+    description: 'Pages to fetch per domain at most',
+    type: 'integer',
+    minimum: 1,
+    maximum: 1000,
+    default: 10,
+  })
   @unlessAbsent
   @IsInt({ message: 'max_pages must be an integer' })
   @Min(1, { message: 'max_pages must be at least 1' })
@@ -57,6 +67,7 @@ export class SubmitBatchDto {
 
   @ApiPropertyOptional({
     description: 'Domains of this batch scanned at once at most',
+    type: 'integer',
     minimum: 1,
     maximum: 100,
     default: 5,
@@ -74,8 +85,7 @@ export class CreateBatchDto extends SubmitBatchDto {
       `Free-form JSON object kept with the batch (at most ${METADATA_MAX_BYTES} bytes as JSON). ` +
       'Text the stores cannot hold is refused with a 400 naming where it is: NUL characters and lone UTF-16 ' +
       'surrogates, in keys and values, and nesting deeper than 32 levels.',
-    type: 'object',
-    additionalProperties: true,
+    ...STORABLE_OBJECT_SCHEMA,
     default: {},
     example: { campaign: 'spring' },
   })

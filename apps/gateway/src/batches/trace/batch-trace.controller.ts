@@ -11,6 +11,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ApiKeyGuard, Tenant } from '../../auth/api-key.guard';
+import { ApiBatchIdParam } from '../../http/api-contract';
 import { BatchIdPipe } from '../../http/validation';
 import { ErrorDto } from '../dto/batch-responses.dto';
 import { BatchTraceService } from './batch-trace.service';
@@ -35,6 +36,7 @@ export class BatchTraceController {
       `most ${MAX_TRACE_SPANS}), the earliest by start; truncated: true says there are more (span_count counts ` +
       'them all). jaeger_ui_url links to the trace in Jaeger’s UI when JAEGER_UI_URL is set.',
   })
+  @ApiBatchIdParam()
   @ApiOkResponse({ type: BatchTraceDto })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'The id is not a UUID, or limit is out of range' })
   @ApiNotFoundResponse({

@@ -8,6 +8,7 @@ export const MAX_TRACE_SPANS = 10_000;
 
 export class TraceQueryDto {
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 1,
     maximum: MAX_TRACE_SPANS,
     default: DEFAULT_TRACE_SPANS,
