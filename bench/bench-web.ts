@@ -23,6 +23,11 @@ export interface BenchWebOptions {
   /** Fraction of latencyMs the delay varies by, either way (0.5: 10-30 ms for 20 ms). */
   jitter?: number;
   seed?: number;
+  /**
+   * Sites with content of their own (default: all); site i serves the content of site
+   * i % distinctSites, so tens of thousands of hosts cost the memory of a few hundred.
+   */
+  distinctSites?: number;
 }
 
 export interface BenchWebStats {
@@ -236,6 +241,7 @@ export async function startBenchWeb(options: BenchWebOptions = {}): Promise<Benc
   const latencyMs = options.latencyMs ?? 20;
   const jitter = options.jitter ?? 0.5;
   const seed = options.seed ?? 12;
+  const distinct = Math.max(1, Math.min(options.distinctSites ?? sites, sites));
   const contentRandom = prng(seed);
   const delayRandom = prng(seed ^ 0x5bd1e995);
 
@@ -247,7 +253,7 @@ export async function startBenchWeb(options: BenchWebOptions = {}): Promise<Benc
     body: Buffer.from(body, 'utf8'),
     page,
   });
-  hosts.forEach((host, site) => {
+  hosts.slice(0, distinct).forEach((host, site) => {
     const writer = new SiteWriter(contentRandom, host, site, pagesPerSite);
     responses.set(`${host}/robots.txt`, text(200, 'text/plain', writer.robots()));
     responses.set(`${host}/sitemap.xml`, text(200, 'application/xml', writer.sitemap()));
@@ -275,7 +281,9 @@ export async function startBenchWeb(options: BenchWebOptions = {}): Promise<Benc
   const server = createServer((req, res) => {
     requests += 1;
     req.resume();
-    const host = (req.headers.host ?? '').toLowerCase().replace(/:\d+$/, '');
+    let host = (req.headers.host ?? '').toLowerCase().replace(/:\d+$/, '');
+    const site = /^s(\d+)\./.exec(host);
+    if (site && Number(site[1]) >= distinct) host = `s${Number(site[1]) % distinct}.${BENCH_SUFFIX}`;
     const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
     const response = responses.get(`${host}${path}`) ?? notFound;
     const delay = latencyMs * (1 + jitter * (2 * delayRandom() - 1));

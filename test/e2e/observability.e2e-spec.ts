@@ -2,23 +2,18 @@ import net from 'node:net';
 import { startFixtureWeb, type FixtureWeb } from '../fixture-web/fixture-web.server';
 import { eventually } from '../support/eventually';
 import { stackEnv } from '../support/stack-env';
+import {
+  attemptTraces,
+  danglingParents,
+  jaegerTrace,
+  type JaegerTrace,
+  rootsOf,
+  serviceOf,
+  tagOf as tag,
+} from '../support/jaeger-traces';
 import { apiClient, type ServiceName, TrawlUnderTest } from '../support/trawl-services';
 
 jest.setTimeout(180_000);
-
-interface JaegerSpan {
-  spanID: string;
-  operationName: string;
-  references: { refType: string; spanID: string }[];
-  tags: { key: string; value: string | number | boolean }[];
-  processID: string;
-}
-interface JaegerTrace {
-  spans: JaegerSpan[];
-  processes: Record<string, { serviceName: string }>;
-}
-
-const tag = (span: JaegerSpan, key: string) => span.tags.find((entry) => entry.key === key)?.value;
 
 /** The lines of one metric family whose labels include all of `labels`. */
 function series(metrics: string, name: string, labels: Record<string, string>): number[] {
@@ -38,7 +33,12 @@ describe('observing a batch', () => {
   beforeAll(async () => {
     web = await startFixtureWeb({ hostIdleMs: 0 });
     trawl = await TrawlUnderTest.start('observability', {
-      env: { TRAWL_RESOLVE: web.resolveSpec(), TRAWL_STUCK_AFTER_MS: '4000', SCHEDULER_MAX_ATTEMPTS: '1' },
+      env: {
+        TRAWL_RESOLVE: web.resolveSpec(),
+        TRAWL_STUCK_AFTER_MS: '4000',
+        SCHEDULER_MAX_ATTEMPTS: '1',
+        SCRAPER_PAGE_SPANS_PERCENT: '100',
+      },
     });
     api = apiClient(trawl.gatewayUrl, await trawl.apiKey('acme'));
   });
@@ -51,7 +51,7 @@ describe('observing a batch', () => {
   const metricsOf = async (service: ServiceName) =>
     (await fetch(`${trawl.processes.get(service)!.url}/metrics`)).text();
 
-  it('gives one readable trace, metrics on every service and one access log line per request', async () => {
+  it('gives a small batch trace, one trace per domain attempt, metrics on every service and one access log line per request', async () => {
     const domains = ['o1.ok.fixture.test', 'o2.ok.fixture.test', 'o3.ok.fixture.test', 'o4.down.fixture.test'];
     const created = await api<{ batch_id: string }>('POST', '/api/v1/batches', { domains, max_pages: 2 });
     expect(created.status).toBe(202);
@@ -65,44 +65,90 @@ describe('observing a batch', () => {
       { timeoutMs: 60_000, intervalMs: 250 },
     );
 
-    // The trace: HTTP server and client spans, producer and consumer spans, named by convention.
+    // The batch's trace: the batch-level story only (the request, the scheduler's runs that take
+    // batch events or end the batch, and what they send), in the gateway, scheduler and aggregator.
     const prefix = trawl.topicPrefix;
-    const trace = await eventually(
+    const jaeger = stackEnv().JAEGER_QUERY_URL;
+    const batchTrace = await eventually(
       async () => {
-        const response = await fetch(`${stackEnv().JAEGER_QUERY_URL}/api/traces/${doc.trace_id}`);
-        const { data } = (await response.json()) as { data: JaegerTrace[] };
-        const found = data[0]!;
+        const found = (await jaegerTrace(jaeger, doc.trace_id))!;
         const names = found.spans.map((span) => span.operationName);
         expect(names).toContain('POST /api/v1/batches');
         expect(names).toContain(`send ${prefix}batch-events`);
-        expect(names).toContain(`send ${prefix}domain-commands`);
-        expect(names).toContain(`process ${prefix}domain-commands`);
-        expect(names.filter((name) => name === 'GET page').length).toBeGreaterThanOrEqual(3);
+        expect(names).toContain(`process ${prefix}batch-events`);
+        expect(names).toContain('scheduler decisions');
         return found;
       },
       { timeoutMs: 30_000, intervalMs: 1_000 },
     );
-    const named = (name: string) => trace.spans.filter((span) => span.operationName === name);
-    expect(tag(named('POST /api/v1/batches')[0]!, 'http.route')).toBe('/api/v1/batches');
-    const send = named(`send ${prefix}batch-events`)[0]!;
+    const inBatch = (name: string) => batchTrace.spans.filter((span) => span.operationName === name);
+    expect(tag(inBatch('POST /api/v1/batches')[0]!, 'http.route')).toBe('/api/v1/batches');
+    const send = inBatch(`send ${prefix}batch-events`)[0]!;
     expect(tag(send, 'messaging.operation.type')).toBe('send');
     expect(tag(send, 'span.kind')).toBe('producer');
+    const batchServices = new Set(batchTrace.spans.map((span) => serviceOf(batchTrace, span)));
+    expect([...batchServices].sort()).toEqual(['trawl-aggregator', 'trawl-gateway', 'trawl-scheduler']);
+    expect(rootsOf(batchTrace).map((span) => span.operationName)).toEqual(['POST /api/v1/batches']);
+    expect(danglingParents(batchTrace).map((span) => span.operationName)).toEqual([]);
+    // Nothing per domain: no dispatch, crawl or page spans.
+    for (const name of ['dispatch', 'scrape domain', 'GET page', `process ${prefix}domain-commands`]) {
+      expect(inBatch(name)).toEqual([]);
+    }
+
+    // One trace per domain attempt, found by the batch id: a `dispatch` root linked to the batch's
+    // trace, the command's send and the scraper's process, crawl and page spans, and the
+    // scheduler's and the aggregator's processing of the attempt's events.
+    const attempts = await eventually(
+      async () => {
+        const found = await attemptTraces(jaeger, batchId);
+        expect(found).toHaveLength(4);
+        for (const one of found) {
+          const names = one.spans.map((span) => span.operationName);
+          expect(names).toContain('scrape domain');
+          const groups = one.spans
+            .filter((span) => span.operationName === `process ${prefix}batch-events`)
+            .filter((span) => ['domain.scraped', 'domain.failed'].includes(String(tag(span, 'trawl.message.type'))))
+            .map((span) => tag(span, 'messaging.consumer.group.name'));
+          expect(groups.sort()).toEqual([`${prefix}aggregator`, `${prefix}scheduler`]);
+        }
+        return found;
+      },
+      { timeoutMs: 30_000, intervalMs: 1_000 },
+    );
+    const traceOfDomain = new Map<string, JaegerTrace>();
+    for (const one of attempts) {
+      const [root, ...others] = rootsOf(one);
+      expect(others).toEqual([]);
+      expect(root).toMatchObject({ operationName: 'dispatch' });
+      expect(serviceOf(one, root!)).toBe('trawl-scheduler');
+      expect(tag(root!, 'trawl.batch.id')).toBe(batchId);
+      expect(tag(root!, 'trawl.attempt')).toBe(1);
+      expect(root!.references).toContainEqual(
+        expect.objectContaining({ refType: 'FOLLOWS_FROM', traceID: doc.trace_id }),
+      );
+      expect(danglingParents(one).map((span) => span.operationName)).toEqual([]);
+      const services = new Set(one.spans.map((span) => serviceOf(one, span)));
+      expect([...services].sort()).toEqual(['trawl-aggregator', 'trawl-scheduler', 'trawl-scraper']);
+      traceOfDomain.set(String(tag(root!, 'trawl.domain')), one);
+    }
+    expect([...traceOfDomain.keys()].sort()).toEqual([...domains].sort());
+    const okTrace = traceOfDomain.get('o1.ok.fixture.test')!;
+    const named = (name: string) => okTrace.spans.filter((span) => span.operationName === name);
+    expect(named(`send ${prefix}domain-commands`)).toHaveLength(1);
     const process = named(`process ${prefix}domain-commands`)[0]!;
     expect(tag(process, 'messaging.operation.type')).toBe('process');
     expect(tag(process, 'messaging.consumer.group.name')).toBe(`${prefix}scraper`);
     expect(tag(process, 'messaging.destination.partition.id')).toEqual(expect.any(String));
+    expect(named('GET page').length).toBeGreaterThanOrEqual(1);
     const page = named('GET page')[0]!;
     expect(tag(page, 'http.request.method')).toBe('GET');
-    expect(tag(page, 'server.address')).toMatch(/\.ok\.fixture\.test$/);
+    expect(tag(page, 'server.address')).toBe('o1.ok.fixture.test');
     expect(tag(page, 'span.kind')).toBe('client');
-    const services = new Set(trace.spans.map((span) => trace.processes[span.processID]!.serviceName));
-    expect([...services].sort()).toEqual(['trawl-aggregator', 'trawl-gateway', 'trawl-scheduler', 'trawl-scraper']);
-    // No dangling parents: every parent a span names is in the trace.
-    const ids = new Set(trace.spans.map((span) => span.spanID));
-    const dangling = trace.spans.filter((span) =>
-      span.references.some((ref) => ref.refType === 'CHILD_OF' && !ids.has(ref.spanID)),
-    );
-    expect(dangling.map((span) => span.operationName)).toEqual([]);
+    // The domain that is down: its crawl span failed, with the error's class.
+    const down = traceOfDomain.get('o4.down.fixture.test')!;
+    const failedCrawl = down.spans.find((span) => span.operationName === 'scrape domain')!;
+    expect(tag(failedCrawl, 'error')).toBe(true);
+    expect(tag(failedCrawl, 'trawl.outcome')).toBe('domain.failed');
 
     // Metrics an operator can alert on, on every service.
     const gateway = await metricsOf('gateway');
@@ -137,14 +183,16 @@ describe('observing a batch', () => {
     expect(post).toMatchObject({ status: 202, trace_id: doc.trace_id, path: '/api/v1/batches' });
     expect(lines.some((line) => line.route === '/api/v1/batches/:id' && line.status === 200)).toBe(true);
 
-    // The services' lines about the batch join its trace: trace and span ids, the batch, and the domain where known.
+    // The services' lines join the traces: a crawl's line carries its attempt's trace (and span) id,
+    // with the batch id and the domain that lead to the batch's trace.
     const crawled = trawl
       .logs('scraper')
       .filter((line) => line.includes('"domain crawled"'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(crawled.length).toBeGreaterThan(0);
+    expect(crawled).toHaveLength(4);
     for (const line of crawled) {
-      expect(line).toMatchObject({ trace_id: doc.trace_id, batch_id: batchId, domain: expect.any(String) });
+      const attempt = traceOfDomain.get(String(line.domain))!;
+      expect(line).toMatchObject({ trace_id: attempt.traceID, batch_id: batchId, attempt: 1 });
       expect(line.span_id).toMatch(/^[0-9a-f]{16}$/);
     }
     const finished = trawl

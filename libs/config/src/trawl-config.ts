@@ -80,6 +80,11 @@ export const trawlEnv = {
   SCRAPER_PARSE_HEAP_MB: int({ default: 256, min: 32, max: 4096 }),
   /** Largest pages list one domain.scraped/failed event carries (beyond it: trimmed, marked). */
   SCRAPER_RESULT_MAX_BYTES: int({ default: 1024 * 1024, min: 64 * 1024, max: 100 * 1024 * 1024 }),
+  /**
+   * Percent (0–100) of successful crawls whose page spans (`GET page`, `GET robots.txt`,
+   * `GET sitemap`) are exported; a failed crawl always keeps all of them. Chosen per trace id.
+   */
+  SCRAPER_PAGE_SPANS_PERCENT: int({ default: 10, min: 0, max: 100 }),
 } as const;
 
 export type TrawlConfig = ReturnType<typeof loadTrawlConfig>;

@@ -86,6 +86,7 @@ export class MessagingRuntime implements OnApplicationBootstrap, OnApplicationSh
               ? {
                   handleBatch: (messages) => handler.handleBatch!(messages),
                   maxBatch: this.config.TRAWL_CONSUMER_MAX_BATCH,
+                  ...(options.traceEach ? { traceEach: options.traceEach } : {}),
                 }
               : {}),
             concurrency:

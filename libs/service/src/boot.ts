@@ -50,6 +50,7 @@ export async function bootService(definition: ServiceDefinition): Promise<INestA
     version: TRAWL_VERSION,
     otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
     disabled: config.OTEL_SDK_DISABLED,
+    pageSpansPercent: config.SCRAPER_PAGE_SPANS_PERCENT,
   });
   startDefaultMetrics(definition.name);
   const log = createLogger(definition.name, config.LOG_LEVEL);

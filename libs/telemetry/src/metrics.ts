@@ -125,3 +125,9 @@ export const spansDropped = new Counter({
   help: 'Spans the trace exporter could not deliver (the collector down or unreachable)',
   registers: [metricsRegistry],
 });
+
+export const spansSampledOut = new Counter({
+  name: 'trawl_spans_sampled_out_total',
+  help: 'Page spans of successful crawls left out of their trace by sampling (SCRAPER_PAGE_SPANS_PERCENT)',
+  registers: [metricsRegistry],
+});

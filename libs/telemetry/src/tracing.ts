@@ -15,6 +15,7 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { ChildSpanSampler } from './child-span-sampler';
 import { CountingSpanExporter } from './counting-exporter';
 import { createLogger } from './logger';
 
@@ -26,6 +27,11 @@ export interface TracingOptions {
   disabled: boolean;
   /** Paths whose incoming requests are not traced (health checks, metrics scrapes). */
   ignoreIncomingPaths?: string[];
+  /**
+   * The share (0–100) of successful crawls whose page spans are exported; a failed crawl keeps all
+   * of its page spans (ChildSpanSampler). Default 100.
+   */
+  pageSpansPercent?: number;
 }
 
 let provider: NodeTracerProvider | undefined;
@@ -48,7 +54,19 @@ export function startTracing(options: TracingOptions): void {
       [ATTR_SERVICE_NAME]: options.serviceName,
       [ATTR_SERVICE_VERSION]: options.version,
     }),
-    spanProcessors: exporter ? [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 1000 })] : [],
+    spanProcessors: exporter
+      ? [
+          new ChildSpanSampler(
+            // A queue of 8192 spans (a few MB) rides out bursts of a big batch without dropping spans.
+            new BatchSpanProcessor(exporter, {
+              scheduledDelayMillis: 1000,
+              maxQueueSize: 8192,
+              maxExportBatchSize: 1024,
+            }),
+            options.pageSpansPercent ?? 100,
+          ),
+        ]
+      : [],
   });
   provider.register({ propagator: new W3CTraceContextPropagator() });
   const ignored = new Set(options.ignoreIncomingPaths ?? ['/health/live', '/health/ready', '/metrics']);

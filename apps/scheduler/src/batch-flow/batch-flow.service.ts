@@ -1,11 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { context } from '@opentelemetry/api';
+import {
+  type Context,
+  context,
+  type Link,
+  type Span,
+  type SpanContext,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
 import { type DataSource } from 'typeorm';
 import { type AnyMessage, type BatchEvent, domainOf, type MessageOf } from '@trawl/contracts';
 import { TRAWL_CONFIG, type TrawlConfig } from '@trawl/config';
 import { MessagePublisher, NonRetryableError } from '@trawl/messaging';
 import { DATA_SOURCE, ensureInitialized, freshByBatch, markProcessedMany } from '@trawl/persistence';
-import { extractTraceContext, inSpan, injectTraceHeaders, LOG, type Log, TrawlAttribute } from '@trawl/telemetry';
+import {
+  extractTraceContext,
+  inSpan,
+  injectTraceHeaders,
+  LOG,
+  type Log,
+  tracer,
+  TrawlAttribute,
+} from '@trawl/telemetry';
 import {
   decide,
   type DomainSelection,
@@ -114,19 +130,71 @@ export class BatchFlowService {
       rows.update(decision.changed);
       decisions.push(decision);
     }
-    // What is sent on the batch's behalf belongs to the batch's trace, not to the fetch's span.
-    await context.with(extractTraceContext(stored.traceHeaders), () =>
-      inSpan(
-        'scheduler decisions',
-        { attributes: { [TrawlAttribute.batchId]: batchId, 'trawl.events': run.length } },
-        () =>
-          this.commit(store, {
+    await this.inDecisionSpan(
+      'scheduler decisions',
+      stored.traceHeaders,
+      {
+        batchLevel:
+          run.some((event) => BATCH_LEVEL_EVENTS.has(event.type)) || (batch.finished && !stored.batch.finished),
+        attributes: { [TrawlAttribute.batchId]: batchId, 'trawl.events': run.length },
+        triggers: run.map((event) => ({ event, headers: traceHeadersOf(event) })),
+      },
+      (traces) =>
+        this.commit(
+          store,
+          {
             batch,
             changed: rows.changed(),
             events: decisions.flatMap((decision) => decision.events),
             commands: decisions.flatMap((decision) => decision.commands),
-          }),
-      ),
+          },
+          traces,
+        ),
+    );
+  }
+
+  /**
+   * Where a run of decisions is traced. The batch's trace keeps the batch-level story only: runs
+   * that take a batch-level event (requested, cancel or retry requested) or end the batch. Any
+   * other run (a domain's result releasing the next, a timer) is a span of whatever it works for
+   * (the consumer's span of the events, or a trace of its own for a timer run), linked to the
+   * batch's trace. Each new attempt it dispatches starts a trace of its own (AttemptTraces).
+   */
+  private async inDecisionSpan(
+    name: string,
+    batchHeaders: Record<string, string>,
+    run: {
+      batchLevel: boolean;
+      attributes: Record<string, string | number>;
+      triggers: { event: BatchEvent; headers: Record<string, string> }[];
+    },
+    fn: (traces: AttemptTraces) => Promise<void>,
+  ): Promise<void> {
+    const batchContext = extractTraceContext(batchHeaders);
+    const batchSpan = validSpanContext(batchContext);
+    const links: Link[] = [];
+    if (run.batchLevel) {
+      // The events that brought the run, where they come from another trace (a cancel's request).
+      for (const { headers } of run.triggers.slice(0, MAX_TRIGGER_LINKS)) {
+        const linked = validSpanContext(extractTraceContext(headers));
+        if (linked && linked.traceId !== batchSpan?.traceId) links.push({ context: linked });
+      }
+    } else if (batchSpan) {
+      links.push({ context: batchSpan, attributes: { [TrawlAttribute.linkTo]: 'batch' } });
+    }
+    await inSpan(
+      name,
+      { attributes: run.attributes, links, ...(run.batchLevel ? { parent: batchContext } : {}) },
+      async (span) => {
+        const traces = new AttemptTraces(span, run.batchLevel ? undefined : batchSpan, run.triggers);
+        try {
+          await fn(traces);
+        } catch (error) {
+          traces.end(error);
+          throw error;
+        }
+        traces.end();
+      },
     );
   }
 
@@ -147,22 +215,26 @@ export class BatchFlowService {
       const input: FlowInput = { kind: 'timers' };
       const domains = await store.load(batchId, rowsFor(stored.batch, input, now));
       if (domains.length === 0) return;
-      await context.with(extractTraceContext(stored.traceHeaders), () =>
-        inSpan(
-          'scheduler timers',
-          { attributes: { [TrawlAttribute.batchId]: batchId, 'trawl.due_domains': domains.length } },
-          () => this.commit(store, decide({ batch: stored.batch, domains }, input, now, this.settings)),
-        ),
+      const decision = decide({ batch: stored.batch, domains }, input, now, this.settings);
+      await this.inDecisionSpan(
+        'scheduler timers',
+        stored.traceHeaders,
+        {
+          batchLevel: decision.batch.finished,
+          attributes: { [TrawlAttribute.batchId]: batchId, 'trawl.due_domains': domains.length },
+          triggers: [],
+        },
+        (traces) => this.commit(store, decision, traces),
       );
     });
   }
 
-  private async commit(store: BatchFlowStore, decision: FlowDecision): Promise<void> {
+  private async commit(store: BatchFlowStore, decision: FlowDecision, traces: AttemptTraces): Promise<void> {
     // The log learns of each dispatch before any scraper can report on it. Should the commands or
     // the commit fail after the events went out, the read-back of domain.queued sends the command
     // again (the decider's adoptLoggedAttempt), so no attempt is left without one.
-    await this.send(decision.events);
-    await this.send(decision.commands);
+    await this.send(decision.events, traces);
+    await this.send(decision.commands, traces);
     await store.save(decision.batch, decision.changed);
     const { batch, commands } = decision;
     if (commands.length > 0 || batch.finished) {
@@ -181,13 +253,105 @@ export class BatchFlowService {
     }
   }
 
-  private async send(messages: AnyMessage[]): Promise<void> {
-    if (messages.length > 0) await this.publisher.publish(messages);
+  private async send(messages: AnyMessage[], traces: AttemptTraces): Promise<void> {
+    if (messages.length > 0) await this.publisher.publish(messages, { parentOf: (message) => traces.of(message) });
   }
 
   async batchesWithDueTimers(now: Date, limit: number): Promise<string[]> {
     await ensureInitialized(this.dataSource);
     return new BatchFlowStore(this.dataSource.manager).batchesWithDueTimers(now, limit);
+  }
+}
+
+/** Runs with these events are part of the batch's own trace. */
+const BATCH_LEVEL_EVENTS = new Set<BatchEvent['type']>([
+  'batch.requested',
+  'batch.cancel-requested',
+  'batch.retry-requested',
+]);
+/** The most links a batch-level run's span has to the events that brought it. */
+const MAX_TRIGGER_LINKS = 32;
+
+function validSpanContext(ctx: Context): SpanContext | undefined {
+  const spanContext = trace.getSpanContext(ctx);
+  return spanContext && trace.isSpanContextValid(spanContext) ? spanContext : undefined;
+}
+
+/** `domain#attempt` of a message about one attempt of a domain. */
+function attemptOf(message: AnyMessage): { domain: string; attempt: number } | undefined {
+  const data = message.data as { domain?: unknown; attempt?: unknown };
+  return typeof data.domain === 'string' && typeof data.attempt === 'number'
+    ? { domain: data.domain, attempt: data.attempt }
+    : undefined;
+}
+const keyOf = (attempt: { domain: string; attempt: number }) => `${attempt.domain}#${attempt.attempt}`;
+
+/**
+ * The trace each message of a run of decisions is sent in. A message about an attempt that one
+ * of the run's events came from stays in that event's trace (a command re-sent for a domain.queued
+ * read back, say). A new attempt's domain.queued and domain.scrape start a trace of their own: a
+ * root span `dispatch` (trawl.batch.id, trawl.domain, trawl.attempt) linked to the batch's trace
+ * and, when the run is not in it, to the run's span. Anything else goes in the run's span.
+ */
+class AttemptTraces {
+  private readonly known = new Map<string, Context>();
+  private readonly dispatches = new Map<string, { span: Span; context: Context }>();
+
+  constructor(
+    private readonly run: Span,
+    /** Set when the run is not in the batch's trace: new attempts link to both. */
+    private readonly batch: SpanContext | undefined,
+    triggers: { event: BatchEvent; headers: Record<string, string> }[],
+  ) {
+    for (const { event, headers } of triggers) {
+      const attempt = attemptOf(event);
+      const ctx = extractTraceContext(headers);
+      if (attempt && validSpanContext(ctx)) this.known.set(keyOf(attempt), ctx);
+    }
+  }
+
+  of(message: AnyMessage): Context | undefined {
+    const attempt = attemptOf(message);
+    if (!attempt) return undefined;
+    const key = keyOf(attempt);
+    const known = this.known.get(key);
+    if (known) return known;
+    if (message.type !== 'domain.queued' && message.type !== 'domain.scrape') return undefined;
+    let dispatch = this.dispatches.get(key);
+    if (!dispatch) {
+      const links: Link[] = [
+        {
+          context: this.run.spanContext(),
+          attributes: { [TrawlAttribute.linkTo]: this.batch ? 'decision' : 'batch' },
+        },
+      ];
+      if (this.batch) links.unshift({ context: this.batch, attributes: { [TrawlAttribute.linkTo]: 'batch' } });
+      const span = tracer().startSpan('dispatch', {
+        root: true,
+        links,
+        attributes: {
+          [TrawlAttribute.batchId]: message.batch_id,
+          [TrawlAttribute.tenant]: message.tenant,
+          [TrawlAttribute.domain]: attempt.domain,
+          [TrawlAttribute.attempt]: attempt.attempt,
+        },
+      });
+      dispatch = { span, context: trace.setSpan(context.active(), span) };
+      this.dispatches.set(key, dispatch);
+    }
+    return dispatch.context;
+  }
+
+  /** Ends the dispatch spans, as failed if the run's messages could not all be sent or stored. */
+  end(error?: unknown): void {
+    for (const { span } of this.dispatches.values()) {
+      if (error !== undefined) {
+        span.recordException(error as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      }
+      span.end();
+    }
+    this.dispatches.clear();
   }
 }
 

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
+import { type Span, SpanStatusCode } from '@opentelemetry/api';
 import {
   type AnyMessage,
   createMessage,
@@ -20,6 +21,7 @@ import {
   inSpan,
   LOG,
   type Log,
+  SAMPLES_CHILDREN_ATTRIBUTE,
   TrawlAttribute,
 } from '@trawl/telemetry';
 import { DomainCrawlError, crawlDomain, type CrawlOptions, type HostResolver, ParsePool } from '../crawl';
@@ -133,13 +135,15 @@ export class ScrapeDomainHandler implements MessageHandlerProvider, OnModuleDest
           [TrawlAttribute.batchId]: message.batch_id,
           [TrawlAttribute.domain]: message.data.domain,
           [TrawlAttribute.attempt]: message.data.attempt,
+          // Its page spans are kept if the crawl fails, sampled if it succeeds (SCRAPER_PAGE_SPANS_PERCENT).
+          [SAMPLES_CHILDREN_ATTRIBUTE]: true,
         },
       },
-      () => this.scrape(message),
+      (span) => this.scrape(message, span),
     );
   }
 
-  private async scrape(command: MessageOf<'domain.scrape'>): Promise<void> {
+  private async scrape(command: MessageOf<'domain.scrape'>, span: Span): Promise<void> {
     const { domain, attempt, dispatch_id, max_pages } = command.data;
     const known = this.results.get(command.id);
     if (known) {
@@ -216,6 +220,11 @@ export class ScrapeDomainHandler implements MessageHandlerProvider, OnModuleDest
     this.startedHere.delete(command.id);
     const outcomeLabel = outcome.type === 'domain.scraped' ? 'scraped' : 'failed';
     const errorClass = outcome.type === 'domain.failed' ? outcome.data.error.class : '';
+    span.setAttribute(TrawlAttribute.outcome, outcome.type);
+    if (errorClass) {
+      span.setAttribute('error.type', errorClass);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: errorClass });
+    }
     domainsCrawled.inc({ outcome: outcomeLabel, error_class: errorClass });
     crawlDuration.observe({ outcome: outcomeLabel }, (Date.now() - startedAt.getTime()) / 1000);
     this.log.info(

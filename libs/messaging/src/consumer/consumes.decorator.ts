@@ -19,6 +19,8 @@ export interface ConsumesOptions {
    * A member rejoins only once its handlers in flight have returned: give it the longest handler.
    */
   rebalanceTimeoutMs?: (config: TrawlConfig) => number;
+  /** See ConsumerOptions.traceEach. */
+  traceEach?: readonly MessageType[];
 }
 
 /** A provider that handles messages; the messaging module finds it and runs its consumer. */

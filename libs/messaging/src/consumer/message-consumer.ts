@@ -1,4 +1,4 @@
-import { context, SpanKind, trace } from '@opentelemetry/api';
+import { context, SpanKind, type SpanContext, trace } from '@opentelemetry/api';
 import { type Consumer, type EachBatchPayload, type IHeaders, type Kafka, type KafkaMessage } from 'kafkajs';
 import {
   type AnyMessage,
@@ -18,6 +18,7 @@ import {
   inSpan,
   type Log,
   messagesConsumed,
+  tracer,
   TrawlAttribute,
 } from '@trawl/telemetry';
 import { dependencyFailure, errorSummary, NonRetryableError } from '../errors';
@@ -58,6 +59,11 @@ export interface ConsumerOptions {
   handleBatch?: BatchHandler;
   /** The most messages one handleBatch call gets (default 500). */
   maxBatch?: number;
+  /**
+   * Types whose messages, when a run is handled together, also get a `process` span each in their
+   * own trace, linked to the run's span (default: every type). Fewer spans for bookkeeping events.
+   */
+  traceEach?: readonly MessageType[];
   /**
    * Messages of one partition handled at once. 1 keeps the partition's order (scheduler,
    * aggregator); more suits independent work (scraper), with messages of one key still in order.
@@ -306,7 +312,11 @@ export class MessageConsumer {
                 'messaging.batch.message_count': chunk.length,
               },
             },
-            () => handleBatch(chunk.map(({ delivered }) => delivered)),
+            async (span) => {
+              const startTime = new Date();
+              await handleBatch(chunk.map(({ delivered }) => delivered));
+              this.traceEachOf(chunk, span.spanContext(), startTime);
+            },
           );
           stopTimer();
           for (const { delivered } of chunk) {
@@ -341,6 +351,44 @@ export class MessageConsumer {
       if (outcome === 'stopped') return 'stopped';
     }
     return 'ok';
+  }
+
+  /**
+   * After a run was handled together: a `process` span for each of its messages in the message's
+   * own trace (a domain attempt's, a batch's), linked to the run's span, so each trace shows where
+   * its messages were processed. They share the run's timing; the work is in the run's span.
+   */
+  private traceEachOf(chunk: { delivered: Delivered }[], run: SpanContext, startTime: Date): void {
+    const links = trace.isSpanContextValid(run) ? [{ context: run }] : [];
+    const { traceEach } = this.options;
+    for (const { delivered } of chunk) {
+      const { message, delivery } = delivered;
+      if (traceEach && !traceEach.includes(message.type)) continue;
+      tracer()
+        .startSpan(
+          `process ${delivery.topic}`,
+          { kind: SpanKind.CONSUMER, startTime, links, attributes: this.processAttributes(message, delivery) },
+          extractTraceContext(delivered.traceHeaders),
+        )
+        .end();
+    }
+  }
+
+  private processAttributes(message: AnyMessage, delivery: DeliveryInfo): Record<string, string | number> {
+    return {
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'process',
+      'messaging.operation.name': 'process',
+      'messaging.destination.name': delivery.topic,
+      'messaging.destination.partition.id': String(delivery.partition),
+      'messaging.consumer.group.name': this.options.groupId,
+      'messaging.message.id': message.id,
+      'messaging.kafka.offset': Number(delivery.offset),
+      [TrawlAttribute.messageType]: message.type,
+      [TrawlAttribute.messageId]: message.id,
+      [TrawlAttribute.batchId]: message.batch_id,
+      [TrawlAttribute.tenant]: message.tenant,
+    };
   }
 
   /** Up to `concurrency` messages at once; offsets are resolved only as a contiguous done prefix. */
@@ -407,23 +455,7 @@ export class MessageConsumer {
     return context.with(parent, () =>
       inSpan(
         `process ${topic}`,
-        {
-          kind: SpanKind.CONSUMER,
-          attributes: {
-            'messaging.system': 'kafka',
-            'messaging.operation.type': 'process',
-            'messaging.operation.name': 'process',
-            'messaging.destination.name': topic,
-            'messaging.destination.partition.id': String(partition),
-            'messaging.consumer.group.name': this.options.groupId,
-            'messaging.message.id': message.id,
-            'messaging.kafka.offset': Number(raw.offset),
-            [TrawlAttribute.messageType]: message.type,
-            [TrawlAttribute.messageId]: message.id,
-            [TrawlAttribute.batchId]: message.batch_id,
-            [TrawlAttribute.tenant]: message.tenant,
-          },
-        },
+        { kind: SpanKind.CONSUMER, attributes: this.processAttributes(message, delivery) },
         () => this.handleWithRetries(message, delivery, raw),
       ),
     );

@@ -1,10 +1,20 @@
 import { CompressionTypes, type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 import { type AnyMessage, encodeMessage, MessageHeader, messageKey, Messages, topicName } from '@trawl/contracts';
-import { injectTraceHeaders, inSpan, type Log, messagesPublished, SpanKind, TrawlAttribute } from '@trawl/telemetry';
+import { type Context, context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { injectTraceHeaders, type Log, messagesPublished, tracer, TrawlAttribute } from '@trawl/telemetry';
 import { isTooLargeForKafka, MessageTooLargeError } from '../errors';
 import { SendQueue } from './send-queue';
 
 const COMPRESS_ABOVE_BYTES = 64 * 1024;
+
+export interface PublishOptions {
+  timeoutMs?: number;
+  /**
+   * The trace context a message is sent in (its producer span's parent); undefined: the active one.
+   * Messages with the same context share one producer span.
+   */
+  parentOf?: (message: AnyMessage) => Context | undefined;
+}
 
 interface TopicRecord {
   topic: string;
@@ -89,40 +99,77 @@ export class MessagePublisher {
    * concurrent calls share requests (SendQueue). A message over the size limit rejects with
    * MessageTooLargeError (not retryable) and nothing of the call is sent.
    */
-  async publish(messages: AnyMessage[], options: { timeoutMs?: number } = {}): Promise<void> {
+  async publish(messages: AnyMessage[], options: PublishOptions = {}): Promise<void> {
     if (messages.length === 0) return;
-    const topics = [...new Set(messages.map((message) => topicName(this.topicPrefix, Messages[message.type].topic)))];
-    const batches = new Set(messages.map((message) => message.batch_id));
-    // One producer span per send (OpenTelemetry messaging conventions); its context goes in the headers.
-    await inSpan(
-      topics.length === 1 ? `send ${topics[0]}` : 'send',
-      {
-        kind: SpanKind.PRODUCER,
-        attributes: {
-          'messaging.system': 'kafka',
-          'messaging.operation.type': 'send',
-          'messaging.operation.name': 'send',
-          'messaging.destination.name': topics.join(','),
-          ...(messages.length === 1
-            ? { 'messaging.message.id': messages[0]!.id, [TrawlAttribute.messageType]: messages[0]!.type }
-            : { 'messaging.batch.message_count': messages.length }),
-          ...(batches.size === 1 ? { [TrawlAttribute.batchId]: messages[0]!.batch_id } : {}),
-        },
-      },
-      () => this.send(messages, options),
-    );
+    // One producer span per trace the messages belong to (OpenTelemetry messaging conventions):
+    // by default all in the active one; `parentOf` puts a message in another (e.g. its attempt's).
+    // The messages still go to Kafka together, in order, as one send.
+    const active = context.active();
+    const groups = new Map<Context, AnyMessage[]>();
+    for (const message of messages) {
+      const parent = options.parentOf?.(message) ?? active;
+      const group = groups.get(parent);
+      if (group) group.push(message);
+      else groups.set(parent, [message]);
+    }
+    const headers = new Map<AnyMessage, Record<string, string>>();
+    const spans: Span[] = [];
+    for (const [parent, group] of groups) {
+      const span = tracer().startSpan(
+        this.spanName(group),
+        { kind: SpanKind.PRODUCER, attributes: this.spanAttributes(group) },
+        parent,
+      );
+      spans.push(span);
+      const traceHeaders = injectTraceHeaders(trace.setSpan(parent, span));
+      for (const message of group) headers.set(message, traceHeaders);
+    }
+    try {
+      await this.send(messages, headers, options);
+    } catch (error) {
+      for (const span of spans) {
+        span.recordException(error as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      }
+      throw error;
+    } finally {
+      for (const span of spans) span.end();
+    }
   }
 
-  private async send(messages: AnyMessage[], options: { timeoutMs?: number }): Promise<void> {
+  private spanName(messages: AnyMessage[]): string {
+    const topics = new Set(messages.map((message) => topicName(this.topicPrefix, Messages[message.type].topic)));
+    return topics.size === 1 ? `send ${[...topics][0]!}` : 'send';
+  }
+
+  private spanAttributes(messages: AnyMessage[]): Record<string, string | number> {
+    const topics = [...new Set(messages.map((message) => topicName(this.topicPrefix, Messages[message.type].topic)))];
+    const batches = new Set(messages.map((message) => message.batch_id));
+    return {
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'send',
+      'messaging.operation.name': 'send',
+      'messaging.destination.name': topics.join(','),
+      ...(messages.length === 1
+        ? { 'messaging.message.id': messages[0]!.id, [TrawlAttribute.messageType]: messages[0]!.type }
+        : { 'messaging.batch.message_count': messages.length }),
+      ...(batches.size === 1 ? { [TrawlAttribute.batchId]: messages[0]!.batch_id } : {}),
+    };
+  }
+
+  private async send(
+    messages: AnyMessage[],
+    traceHeaders: Map<AnyMessage, Record<string, string>>,
+    options: { timeoutMs?: number },
+  ): Promise<void> {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
-    const traceHeaders = injectTraceHeaders();
     const records: TopicRecord[] = messages.map((message) => ({
       topic: topicName(this.topicPrefix, Messages[message.type].topic),
       message: {
         key: messageKey(message),
         value: encodeMessage(message),
         headers: {
-          ...traceHeaders,
+          ...traceHeaders.get(message),
           [MessageHeader.type]: message.type,
           [MessageHeader.version]: String(message.version),
         },

@@ -34,7 +34,9 @@ export class BatchTraceController {
       "sorted by start: span and parent ids, service, name, kind, start (ms from the trace's first span), " +
       `duration, error and message, key attributes. At most \`limit\` spans (default ${DEFAULT_TRACE_SPANS}, at ` +
       `most ${MAX_TRACE_SPANS}), the earliest by start; truncated: true says there are more (span_count counts ` +
-      'them all). jaeger_ui_url links to the trace in Jaeger’s UI when JAEGER_UI_URL is set.',
+      'them all). jaeger_ui_url links to the trace in Jaeger’s UI when JAEGER_UI_URL is set. The batch’s trace ' +
+      'holds the batch-level story (the request, the scheduler’s batch-level runs, the end); each domain attempt ' +
+      'has a trace of its own, linked to it, which domain_traces_query finds on Jaeger’s query API.',
   })
   @ApiBatchIdParam()
   @ApiOkResponse({ type: BatchTraceDto })

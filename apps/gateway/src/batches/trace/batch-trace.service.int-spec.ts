@@ -65,8 +65,15 @@ describe("a batch's trace: answers and failures", () => {
       'duration_ms',
       'error_count',
       'truncated',
+      'domain_traces_query',
       'spans',
     ]);
+    expect(doc.domain_traces_query.split('?')[0]).toBe('/api/traces');
+    expect(Object.fromEntries(new URLSearchParams(doc.domain_traces_query.split('?')[1]))).toEqual({
+      service: 'trawl-scheduler',
+      operation: 'dispatch',
+      tags: JSON.stringify({ 'trawl.batch.id': BATCH }),
+    });
     const linked = await service({ JAEGER_UI_URL: 'https://jaeger.example.com/ui/' }).trace('acme', BATCH);
     expect(linked.jaeger_ui_url).toBe(`https://jaeger.example.com/ui/trace/${TRACE_ID}`);
   });

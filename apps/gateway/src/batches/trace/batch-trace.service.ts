@@ -12,6 +12,19 @@ export const JAEGER_TIMEOUT_MS = 10_000;
 /** The most of Jaeger's answer the gateway reads: about 30,000 spans. */
 export const JAEGER_MAX_TRACE_BYTES = 64 * 1024 * 1024;
 
+/**
+ * Where a batch's domain attempts are traced: each attempt's trace starts with the scheduler's
+ * `dispatch` span tagged with the batch id, which Jaeger's search finds (GET on its query API).
+ */
+export function domainTracesQuery(batchId: string): string {
+  const query = new URLSearchParams({
+    service: 'trawl-scheduler',
+    operation: 'dispatch',
+    tags: JSON.stringify({ 'trawl.batch.id': batchId }),
+  });
+  return `/api/traces?${query.toString()}`;
+}
+
 /** A batch's trace, read from Jaeger's query API, within the caller's tenant. */
 @Injectable()
 export class BatchTraceService {
@@ -68,6 +81,7 @@ export class BatchTraceService {
       ...summary,
       trace_id: traceId,
       ...(this.uiUrl ? { jaeger_ui_url: `${this.uiUrl.replace(/\/*$/, '')}/trace/${traceId}` } : {}),
+      domain_traces_query: domainTracesQuery(batchId),
       spans,
     };
   }

@@ -60,7 +60,7 @@ export class BatchTraceDto {
   @ApiProperty({ format: 'uuid' }) batch_id!: string;
   @ApiProperty({ example: '4bf92f3577b34da6a3ce929d0e0e4736' }) trace_id!: string;
   @ApiProperty({ description: 'Spans in the whole trace (also when spans is truncated)' }) span_count!: number;
-  @ApiProperty({ type: [String], example: ['trawl-aggregator', 'trawl-gateway', 'trawl-scheduler', 'trawl-scraper'] })
+  @ApiProperty({ type: [String], example: ['trawl-aggregator', 'trawl-gateway', 'trawl-scheduler'] })
   services!: string[];
   @ApiProperty({ type: String, format: 'date-time', description: "The trace's first span's start" })
   start_time!: string;
@@ -70,5 +70,14 @@ export class BatchTraceDto {
   @ApiProperty({ description: 'True when spans holds only the first `limit` spans by start' }) truncated!: boolean;
   @ApiPropertyOptional({ description: 'The trace in Jaeger’s UI; only when JAEGER_UI_URL is set' })
   jaeger_ui_url?: string;
+  @ApiProperty({
+    description:
+      "This trace is the batch's own story (request, batch-level scheduler runs, its end); each domain attempt " +
+      "has a trace of its own, rooted in the scheduler's `dispatch` span and linked to this one. This search on " +
+      "Jaeger's query API (relative to JAEGER_QUERY_URL) lists them; add &limit=N (Jaeger's default is 20)",
+    example:
+      '/api/traces?service=trawl-scheduler&operation=dispatch&tags=%7B%22trawl.batch.id%22%3A%22a1b2c3d4-0000-4000-8000-000000000000%22%7D',
+  })
+  domain_traces_query!: string;
   @ApiProperty({ type: [TraceSpanDto], description: 'Sorted by start' }) spans!: TraceSpanDto[];
 }
