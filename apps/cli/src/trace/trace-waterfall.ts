@@ -40,19 +40,21 @@ export function renderTraceWaterfall(doc: TraceDocument, options: WaterfallOptio
   const lines: string[] = [];
   const errors = doc.error_count ?? doc.spans.filter((span) => span.error).length;
   lines.push(
-    fit(
+    fitWidth(
       `trace ${clean(doc.trace_id)} · ${doc.span_count} spans · ${doc.services.length} services · ` +
         `${formatDuration(doc.duration_ms)}${errors > 0 ? ` · ${errors} ${ERROR_MARK}` : ''}`,
       width,
     ),
   );
   if (doc.truncated) {
-    lines.push(fit(`showing the first ${doc.spans.length} of ${doc.span_count} spans by start (truncated)`, width));
+    lines.push(
+      fitWidth(`showing the first ${doc.spans.length} of ${doc.span_count} spans by start (truncated)`, width),
+    );
   }
-  if (doc.jaeger_ui_url) lines.push(fit(clean(doc.jaeger_ui_url), width));
+  if (doc.jaeger_ui_url) lines.push(fitWidth(clean(doc.jaeger_ui_url), width));
   const axisEnd = formatDuration(doc.duration_ms);
   const axis = `0${' '.repeat(Math.max(1, barWidth - 1 - length(axisEnd)))}${axisEnd}`;
-  lines.push(`${' '.repeat(width - barWidth)}${fit(axis, barWidth)}`);
+  lines.push(`${' '.repeat(width - barWidth)}${fitWidth(axis, barWidth)}`);
 
   const bar = (startMs: number, endMs: number, cell: string) => {
     const from = Math.min(barWidth - 1, Math.max(0, Math.floor((startMs / total) * barWidth)));
@@ -121,11 +123,13 @@ export function renderTraceWaterfall(doc: TraceDocument, options: WaterfallOptio
       typeof domain === 'string' && !span.name.includes(domain) ? ` ${clean(domain)}` : ''
     }`;
     lines.push(
-      `${pad(fit(`${head}${name}`, labelWidth), labelWidth)} ${pad(fit(serviceLabel(span.service), serviceWidth), serviceWidth)} ` +
+      `${pad(fitWidth(`${head}${name}`, labelWidth), labelWidth)} ${pad(fitWidth(serviceLabel(span.service), serviceWidth), serviceWidth)} ` +
         `${formatDuration(span.duration_ms).padStart(DURATION_COLUMN)} ${bar(span.start_offset_ms, span.start_offset_ms + span.duration_ms, SPAN_CELL)}`.trimEnd(),
     );
     if (span.error && span.error_message) {
-      lines.push(fit(`${tail}${hasChildren(span) ? '│  ' : '   '}${ERROR_MARK} ${clean(span.error_message)}`, width));
+      lines.push(
+        fitWidth(`${tail}${hasChildren(span) ? '│  ' : '   '}${ERROR_MARK} ${clean(span.error_message)}`, width),
+      );
     }
   };
   const hasChildren = (span: TraceSpan) => (children.get(span.span_id)?.length ?? 0) > 0;
@@ -141,10 +145,10 @@ export function renderTraceWaterfall(doc: TraceDocument, options: WaterfallOptio
     const after =
       `\` spans, ${formatRange(least(durations), most(durations))}` +
       `${failed > 0 ? `, ${failed} ${ERROR_MARK}` : ''}${under > 0 ? `, +${under} nested` : ''}`;
-    const text = `${before}${fit(clean(first.name), Math.max(8, textWidth - length(before) - length(after)))}${after}`;
+    const text = `${before}${fitWidth(clean(first.name), Math.max(8, textWidth - length(before) - length(after)))}${after}`;
     const start = least(group.map((span) => span.start_offset_ms));
     const end = most(group.map((span) => span.start_offset_ms + span.duration_ms));
-    lines.push(`${pad(fit(text, textWidth), textWidth)} ${bar(start, end, COLLAPSED_CELL)}`.trimEnd());
+    lines.push(`${pad(fitWidth(text, textWidth), textWidth)} ${bar(start, end, COLLAPSED_CELL)}`.trimEnd());
   };
 
   // Depth-first, iteratively (a deep trace must not exhaust the stack).
@@ -223,7 +227,7 @@ function length(text: string): number {
 }
 
 /** Cut to `columns` code points, ending with … when cut. */
-function fit(text: string, columns: number): string {
+function fitWidth(text: string, columns: number): string {
   const points = Array.from(text);
   if (points.length <= columns) return text;
   return `${points.slice(0, Math.max(0, columns - 1)).join('')}…`;

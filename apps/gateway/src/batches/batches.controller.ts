@@ -19,6 +19,7 @@ import {
   ApiBatchIdParam,
   ApiErrors,
   BODY_ERRORS,
+  SUBMISSION_ERRORS,
   DOMAIN_INPUT_PATTERN,
   IDEMPOTENCY_KEY_HEADER,
   UNAUTHORIZED,
@@ -80,15 +81,7 @@ export class BatchesController {
     description: 'Accepted; Location is the status URL',
     headers: ACCEPTED_HEADERS,
   })
-  @ApiErrors({
-    400: 'Invalid request (details name each bad domain or field), malformed JSON or Idempotency-Key',
-    409: 'A request with this Idempotency-Key is being processed; retry shortly',
-    ...BODY_ERRORS,
-    422: 'Idempotency-Key reused with other parameters',
-    503:
-      'Kafka or Postgres unavailable, or Kafka did not confirm in time (details: outcome "unknown" and the batch id); ' +
-      'see Retry-After',
-  })
+  @ApiErrors(SUBMISSION_ERRORS)
   async create(
     @Tenant() tenant: string,
     @Body() body: CreateBatchDto,

@@ -17,7 +17,7 @@ import {
   ACCEPTED_HEADERS,
   ApiBatchIdParam,
   ApiErrors,
-  BODY_ERRORS,
+  SUBMISSION_ERRORS,
   IDEMPOTENCY_KEY_HEADER,
   UNAUTHORIZED,
 } from '../http/api-contract';
@@ -44,15 +44,7 @@ export class V3CompatController {
   @ApiOperation({ summary: 'Submit a batch (v3 shape); metadata is {domain_count}' })
   @ApiHeader(IDEMPOTENCY_KEY_HEADER)
   @ApiAcceptedResponse({ type: V3BatchAcceptedDto, headers: ACCEPTED_HEADERS })
-  @ApiErrors({
-    400: 'Invalid request (details name each bad domain or field), malformed JSON or Idempotency-Key',
-    409: 'A request with this Idempotency-Key is being processed; retry shortly',
-    ...BODY_ERRORS,
-    422: 'Idempotency-Key reused with other parameters',
-    503:
-      'Kafka or Postgres unavailable, or Kafka did not confirm in time (details: outcome "unknown" and the batch id); ' +
-      'see Retry-After',
-  })
+  @ApiErrors(SUBMISSION_ERRORS)
   async submit(
     @Tenant() tenant: string,
     @Body() body: SubmitBatchDto,

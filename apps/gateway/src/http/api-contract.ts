@@ -85,6 +85,17 @@ export const BODY_ERRORS = {
   415: 'The request body is not JSON (Content-Type application/json or application/*+json, UTF-8)',
 } as const;
 
+/** What submitting a batch can answer besides 202 (v1 and the v3 compatibility route alike). */
+export const SUBMISSION_ERRORS = {
+  400: 'Invalid request (details name each bad domain or field), malformed JSON or Idempotency-Key',
+  409: 'A request with this Idempotency-Key is being processed; retry shortly',
+  ...BODY_ERRORS,
+  422: 'Idempotency-Key reused with other parameters',
+  503:
+    'Kafka or Postgres unavailable, or Kafka did not confirm in time (details: outcome "unknown" and the batch id); ' +
+    'see Retry-After',
+} as const;
+
 export const UNAUTHORIZED = {
   type: ErrorDto,
   description: 'Missing, malformed, unknown or revoked API key',
