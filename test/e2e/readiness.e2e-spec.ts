@@ -1,4 +1,5 @@
 import { eventually } from '../support/eventually';
+import { KafkaCluster } from '../support/kafka-cluster';
 import { stackEnv } from '../support/stack-env';
 import { TcpProxy } from '../support/tcp-proxy';
 import { type ServiceName, TrawlUnderTest } from '../support/trawl-services';
@@ -93,6 +94,61 @@ describe('readiness when Postgres goes away and comes back', () => {
         { timeoutMs: 30_000, intervalMs: 250 },
       );
       expect(readinessLines(service, 'readiness: postgres ready again')).toHaveLength(1);
+    }
+  });
+});
+
+/**
+ * Kafka dying after the services started makes them unready, in plain words, and its return makes
+ * them ready again: readiness asks Kafka, rather than remembering that startup went well. The
+ * broker is a one-node cluster of this spec's own (its own stack dir and ports).
+ */
+describe('readiness when Kafka dies after start and comes back', () => {
+  let cluster: KafkaCluster;
+  let trawl: TrawlUnderTest;
+  // The gateway has no consumer: its readiness used to stay true with Kafka gone.
+  const services: ServiceName[] = ['gateway', 'scraper'];
+
+  beforeAll(async () => {
+    cluster = await KafkaCluster.create('readiness-kafka', { brokers: 1 });
+    await cluster.up();
+    trawl = await TrawlUnderTest.start('readiness-kafka', { services, env: { KAFKA_BROKERS: cluster.brokers() } });
+  }, 180_000);
+
+  afterAll(async () => {
+    await trawl?.stop();
+    await cluster?.destroy();
+  });
+
+  const kafkaCheck = async (service: ServiceName) => {
+    const response = await fetch(`${trawl.processes.get(service)!.url}/health/ready`);
+    const body = (await response.json()) as Readiness;
+    return { status: response.status, check: body.checks.find((check) => check.name === 'kafka')! };
+  };
+
+  it('is ready with Kafka, unready in plain words without it, ready again when it is back', async () => {
+    for (const service of services) expect(await kafkaCheck(service)).toMatchObject({ status: 200 });
+    const [node] = await cluster.nodes();
+    await cluster.killNode(node!);
+    for (const service of services) {
+      const down = await eventually(
+        async () => {
+          const answer = await kafkaCheck(service);
+          expect(answer.status).toBe(503);
+          return answer;
+        },
+        { timeoutMs: 15_000, intervalMs: 250 },
+      );
+      expect(down.check.ready).toBe(false);
+      expect(down.check.detail).toMatch(/^not answering|^no answer within/);
+      expect(down.check.detail).not.toMatch(RAW_DRIVER_TEXT);
+    }
+    await cluster.startMissing();
+    for (const service of services) {
+      await eventually(async () => expect(await kafkaCheck(service)).toMatchObject({ status: 200 }), {
+        timeoutMs: 60_000,
+        intervalMs: 500,
+      });
     }
   });
 });

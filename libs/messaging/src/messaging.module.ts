@@ -7,7 +7,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
-import { type Kafka } from 'kafkajs';
+import { type Admin, type Kafka } from 'kafkajs';
 import { TRAWL_CONFIG, type TrawlConfig } from '@trawl/config';
 import { LOG, type Log } from '@trawl/telemetry';
 import { CONSUMES_METADATA, type ConsumesOptions, type MessageHandlerProvider } from './consumer/consumes.decorator';
@@ -29,6 +29,9 @@ export function topicSettings(config: TrawlConfig): TopicSettings {
   };
 }
 
+/** How long a readiness probe's answer about Kafka is kept. */
+const LIVENESS_KEPT_MS = 1_000;
+
 /**
  * Starts what the service needs from Kafka without blocking boot: topics, producer, and a
  * consumer per @Consumes provider. While Kafka is away it keeps retrying and readiness says so.
@@ -39,6 +42,8 @@ export class MessagingRuntime implements OnApplicationBootstrap, OnApplicationSh
   private started = false;
   private stopped = false;
   private lastError: unknown;
+  private liveness: { at: number; pending: boolean; result: Promise<unknown> } | undefined;
+  private probeAdmin: Admin | undefined;
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
@@ -118,10 +123,11 @@ export class MessagingRuntime implements OnApplicationBootstrap, OnApplicationSh
   }
 
   /**
-   * Ready when topics exist, the producer is connected and every consumer joined its group. The
-   * detail is plain words; the last connection error, if any, is the cause (for the log only).
+   * Ready when topics exist, the producer is connected, every consumer joined its group, and Kafka
+   * answers now (a cluster description: a service whose brokers died after it started is not
+   * ready). The detail is plain words; the error, if any, is the cause (for the log only).
    */
-  readiness(): { ready: boolean; detail: string; cause?: unknown } {
+  async readiness(): Promise<{ ready: boolean; detail: string; cause?: unknown }> {
     if (!this.started) {
       return this.lastError === undefined
         ? { ready: false, detail: 'connecting' }
@@ -129,13 +135,49 @@ export class MessagingRuntime implements OnApplicationBootstrap, OnApplicationSh
     }
     const waiting = this.consumers.filter((consumer) => !consumer.isReady).length;
     if (waiting > 0) return { ready: false, detail: `${waiting} consumer(s) not in their group yet` };
-    return { ready: true, detail: 'ok' };
+    const failure = await this.kafkaAnswers();
+    return failure === undefined
+      ? { ready: true, detail: 'ok' }
+      : { ready: false, detail: 'not answering', cause: failure };
+  }
+
+  /**
+   * Whether Kafka answers: one probe at a time, its answer kept for a second, so that probes from
+   * load balancers and orchestrators add no load of their own. The probe's admin client does not
+   * retry (the answer is wanted now) and is dropped after a failure, so that the next one connects afresh.
+   */
+  private kafkaAnswers(): Promise<unknown> {
+    const fresh = this.liveness && (this.liveness.pending || Date.now() - this.liveness.at < LIVENESS_KEPT_MS);
+    if (fresh) return this.liveness!.result;
+    const probe = { at: Date.now(), pending: true, result: Promise.resolve<unknown>(undefined) };
+    probe.result = this.describeCluster().then(
+      () => {
+        probe.pending = false;
+        return undefined;
+      },
+      async (error: unknown) => {
+        const admin = this.probeAdmin;
+        this.probeAdmin = undefined;
+        await admin?.disconnect().catch(() => undefined);
+        probe.pending = false;
+        return error ?? new Error('Kafka did not answer');
+      },
+    );
+    this.liveness = probe;
+    return probe.result;
+  }
+
+  private async describeCluster(): Promise<void> {
+    this.probeAdmin ??= this.kafka.admin({ retry: { retries: 0 } });
+    await this.probeAdmin.connect();
+    await this.probeAdmin.describeCluster();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     await this.startup;
     await Promise.all(this.consumers.map((consumer) => consumer.stop()));
+    await this.probeAdmin?.disconnect().catch(() => undefined);
     await this.publisher.disconnect();
   }
 }

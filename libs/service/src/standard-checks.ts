@@ -23,10 +23,10 @@ export function databaseCheck(dataSource: DataSource): ReadinessCheck {
 export function kafkaCheck(runtime: MessagingRuntime): ReadinessCheck {
   return {
     name: 'kafka',
-    check() {
-      const state = runtime.readiness();
-      if (state.ready || state.cause === undefined) return Promise.resolve(state);
-      return Promise.resolve({ ...state, detail: `${state.detail}: ${describeFailure(state.cause)}` });
+    async check() {
+      const state = await runtime.readiness();
+      if (state.ready || state.cause === undefined) return state;
+      return { ...state, detail: `${state.detail}: ${describeFailure(state.cause)}` };
     },
   };
 }
