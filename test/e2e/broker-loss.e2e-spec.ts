@@ -1,6 +1,7 @@
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { topicName, type TopicRole } from '@trawl/contracts';
 import { startFixtureWeb, type FixtureWeb } from '../fixture-web/fixture-web.server';
+import { allDomains, batchDocument, type BatchDocument } from '../support/batch-reads';
 import { eventually } from '../support/eventually';
 import { KafkaCluster, type KafkaNode } from '../support/kafka-cluster';
 import { apiClient, TrawlUnderTest } from '../support/trawl-services';
@@ -29,22 +30,6 @@ const MAX_CRAWLS = 10;
 const SETTLE_MS = 30_000;
 const ROLES: TopicRole[] = ['batchEvents', 'domainCommands', 'deadLetter'];
 const GROUPS = ['scheduler', 'aggregator', 'scraper'];
-
-interface Doc {
-  status: string;
-  total_domains: number;
-  completed_domains: number;
-  failed_domains: number;
-  cancelled_domains: number;
-}
-
-interface DomainSummary {
-  domain: string;
-  status: string;
-  attempts: number;
-  deliveries: number;
-  error: { class: string; retryable: boolean } | null;
-}
 
 interface Run {
   what: string;
@@ -122,28 +107,6 @@ describe('a three-broker cluster loses a broker mid-batch', () => {
       process.stdout.write(`\nbroker loss (${DOMAINS} domains, two scrapers):\n  ${lines.join('\n  ')}\n`);
   });
 
-  const batchDoc = async (batchId: string): Promise<Doc> => {
-    const { status, body } = await api<Doc>('GET', `/api/v1/batches/${batchId}`);
-    if (status !== 200) throw new Error(`status document answered ${status}`);
-    return body;
-  };
-
-  async function allDomains(batchId: string): Promise<DomainSummary[]> {
-    const items: DomainSummary[] = [];
-    let cursor: string | null = null;
-    do {
-      const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
-      const { status, body } = await api<{ items: DomainSummary[]; next_cursor: string | null }>(
-        'GET',
-        `/api/v1/batches/${batchId}/domains?limit=500${query}`,
-      );
-      expect(status).toBe(200);
-      items.push(...body.items);
-      cursor = body.next_cursor;
-    } while (cursor);
-    return items;
-  }
-
   const topics = () => ROLES.map((role) => topicName(trawl.topicPrefix, role));
 
   /** Per node, what it does for this Trawl now: partitions it leads, groups it coordinates, the quorum. */
@@ -212,8 +175,8 @@ describe('a three-broker cluster loses a broker mid-batch', () => {
     // Every change of the ended count, to find the longest time nothing ended (a stall).
     const changes: number[] = [started];
     let lastEnded = -1;
-    const watch = async (): Promise<Doc> => {
-      const doc = await batchDoc(batchId);
+    const watch = async (): Promise<BatchDocument> => {
+      const doc = await batchDocument(api, batchId);
       const ended = doc.completed_domains + doc.failed_domains;
       if (ended !== lastEnded) {
         lastEnded = ended;
@@ -247,7 +210,7 @@ describe('a three-broker cluster loses a broker mid-batch', () => {
     const endedAt = Date.now();
     const seconds = (endedAt - started) / 1000;
 
-    const rows = await allDomains(batchId);
+    const rows = await allDomains(api, batchId);
     // A site that answers never fails, whatever was killed (shown with its error if it did).
     expect(rows.filter((row) => row.status !== 'succeeded' && !row.domain.includes('.down.'))).toEqual([]);
     expect(doc).toMatchObject({
@@ -380,7 +343,9 @@ describe('a three-broker cluster loses a broker mid-batch', () => {
     });
     const ended = runs[runs.length - 1]!.endedAt;
     const extra = await submittedDuringFailover!;
-    await eventually(async () => expect((await batchDoc(extra)).status).toBe('complete'), { timeoutMs: 60_000 });
+    await eventually(async () => expect((await batchDocument(api, extra)).status).toBe('complete'), {
+      timeoutMs: 60_000,
+    });
     figures.push(`the batch ended ${((ended - killedAt) / 1000).toFixed(1)} s after the kill, with two brokers`);
 
     // Started again on its data, it catches up and is an in-sync replica of every partition again.

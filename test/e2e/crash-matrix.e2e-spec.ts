@@ -1,4 +1,5 @@
 import { startFixtureWeb, type FixtureWeb } from '../fixture-web/fixture-web.server';
+import { allDomains, batchDocument } from '../support/batch-reads';
 import { eventually } from '../support/eventually';
 import { killStackPart, stackPartPid, startStackPart, type StackPart } from '../support/stack-parts';
 import { apiClient, type InstanceName, TrawlUnderTest } from '../support/trawl-services';
@@ -37,23 +38,6 @@ const VICTIMS: Victim[] = [
   { kind: 'stack', name: 'kafka' },
   { kind: 'stack', name: 'postgres' },
 ];
-
-interface Doc {
-  status: string;
-  total_domains: number;
-  completed_domains: number;
-  failed_domains: number;
-  cancelled_domains: number;
-  domain_statuses: Record<string, string>;
-}
-
-interface DomainSummary {
-  domain: string;
-  status: string;
-  attempts: number;
-  deliveries: number;
-  error: { class: string; retryable: boolean } | null;
-}
 
 interface Cost {
   victim: string;
@@ -110,29 +94,6 @@ describe('the crash matrix: kill -9 mid-batch, 500 domains, two scrapers', () =>
     }
   });
 
-  /** Reads until it answers: while Postgres or Kafka is down the gateway says 503 and the test waits. */
-  const batchDoc = async (batchId: string): Promise<Doc> => {
-    const { status, body } = await api<Doc>('GET', `/api/v1/batches/${batchId}`);
-    if (status !== 200) throw new Error(`status document answered ${status}`);
-    return body;
-  };
-
-  async function allDomains(batchId: string): Promise<DomainSummary[]> {
-    const items: DomainSummary[] = [];
-    let cursor: string | null = null;
-    do {
-      const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
-      const { status, body } = await api<{ items: DomainSummary[]; next_cursor: string | null }>(
-        'GET',
-        `/api/v1/batches/${batchId}/domains?limit=500${query}`,
-      );
-      expect(status).toBe(200);
-      items.push(...body.items);
-      cursor = body.next_cursor;
-    } while (cursor);
-    return items;
-  }
-
   async function kill(victim: Victim): Promise<void> {
     if (victim.kind === 'none') return;
     if (victim.kind === 'service') {
@@ -167,7 +128,7 @@ describe('the crash matrix: kill -9 mid-batch, 500 domains, two scrapers', () =>
 
       await eventually(
         async () => {
-          const doc = await batchDoc(batchId);
+          const doc = await batchDocument(api, batchId);
           expect(doc.completed_domains + doc.failed_domains).toBeGreaterThanOrEqual(KILL_AFTER_ENDED);
           expect(doc.status).toBe('running');
         },
@@ -177,13 +138,13 @@ describe('the crash matrix: kill -9 mid-batch, 500 domains, two scrapers', () =>
 
       const doc = await eventually(
         async () => {
-          const body = await batchDoc(batchId);
+          const body = await batchDocument(api, batchId);
           expect(body.status).toBe('partial');
           return body;
         },
         { timeoutMs: 300_000, intervalMs: 500 },
       );
-      const rows = await allDomains(batchId);
+      const rows = await allDomains(api, batchId);
       // A site that answers never fails, whatever was killed (shown with its error if it did).
       expect(rows.filter((row) => row.status !== 'succeeded' && !row.domain.includes('.down.'))).toEqual([]);
       expect(doc).toMatchObject({

@@ -59,11 +59,6 @@ export interface BatchProjection {
   updatedAt: string;
 }
 
-/** Whether a batch in this state takes a retry-failed round: it ended with failed domains, not by a cancel. */
-export function acceptsRetry(batch: Pick<BatchProjection, 'status'>): boolean {
-  return batch.status === 'partial' || batch.status === 'failed';
-}
-
 /**
  * How one event changes the projection: pure, and using only the event's own timestamps, so a
  * replay of the log rebuilds exactly the same rows. Domain rules are the shared fold
