@@ -75,10 +75,14 @@ describe('readiness when Postgres goes away and comes back', () => {
         expect(again.text).not.toMatch(RAW_DRIVER_TEXT);
       }
     }
-    // The raw error is in the log, once for the change rather than once per probe.
+    // The raw error is in the log, once for the change rather than once per probe. A log line can
+    // reach the process's output just after the answer it belongs to: wait for it.
     for (const service of services) {
-      const lines = readinessLines(service, 'readiness: postgres not ready');
-      expect(lines).toHaveLength(1);
+      const lines = await eventually(() => {
+        const found = readinessLines(service, 'readiness: postgres not ready');
+        expect(found).toHaveLength(1);
+        return found;
+      });
       expect(lines[0]).toMatchObject({ level: 'warn', check: 'postgres', detail: 'unreachable' });
       expect(JSON.stringify(lines[0]!.err)).toMatch(/ECONNREFUSED|terminated|ECONNRESET/);
     }
@@ -93,7 +97,7 @@ describe('readiness when Postgres goes away and comes back', () => {
         },
         { timeoutMs: 30_000, intervalMs: 250 },
       );
-      expect(readinessLines(service, 'readiness: postgres ready again')).toHaveLength(1);
+      await eventually(() => expect(readinessLines(service, 'readiness: postgres ready again')).toHaveLength(1));
     }
   });
 });
