@@ -174,33 +174,38 @@ describe('observing a batch', () => {
       expect.objectContaining({ name: 'timer loop', ready: true }),
     );
 
-    // One JSON line per request, with its route, status and trace.
-    const lines = trawl
-      .logs('gateway')
-      .filter((line) => line.includes('"http request"'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-    const post = lines.find((line) => line.method === 'POST' && line.route === '/api/v1/batches');
-    expect(post).toMatchObject({ status: 202, trace_id: doc.trace_id, path: '/api/v1/batches' });
-    expect(lines.some((line) => line.route === '/api/v1/batches/:id' && line.status === 200)).toBe(true);
+    // One JSON line per request, with its route, status and trace. A line can reach the test's end of
+    // the pipe a moment after the answer it logs: read until it is there.
+    await eventually(() => {
+      const lines = trawl
+        .logs('gateway')
+        .filter((line) => line.includes('"http request"'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      const post = lines.find((line) => line.method === 'POST' && line.route === '/api/v1/batches');
+      expect(post).toMatchObject({ status: 202, trace_id: doc.trace_id, path: '/api/v1/batches' });
+      expect(lines.some((line) => line.route === '/api/v1/batches/:id' && line.status === 200)).toBe(true);
+    });
 
     // The services' lines join the traces: a crawl's line carries its attempt's trace (and span) id,
     // with the batch id and the domain that lead to the batch's trace.
-    const crawled = trawl
-      .logs('scraper')
-      .filter((line) => line.includes('"domain crawled"'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(crawled).toHaveLength(4);
-    for (const line of crawled) {
-      const attempt = traceOfDomain.get(String(line.domain))!;
-      expect(line).toMatchObject({ trace_id: attempt.traceID, batch_id: batchId, attempt: 1 });
-      expect(line.span_id).toMatch(/^[0-9a-f]{16}$/);
-    }
-    const finished = trawl
-      .logs('scheduler')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>)
-      .find((line) => line.msg === 'batch finished' && line.batch_id === batchId);
-    expect(finished).toMatchObject({ trace_id: doc.trace_id });
+    await eventually(() => {
+      const crawled = trawl
+        .logs('scraper')
+        .filter((line) => line.includes('"domain crawled"'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(crawled).toHaveLength(4);
+      for (const line of crawled) {
+        const attempt = traceOfDomain.get(String(line.domain))!;
+        expect(line).toMatchObject({ trace_id: attempt.traceID, batch_id: batchId, attempt: 1 });
+        expect(line.span_id).toMatch(/^[0-9a-f]{16}$/);
+      }
+      const finished = trawl
+        .logs('scheduler')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .find((line) => line.msg === 'batch finished' && line.batch_id === batchId);
+      expect(finished).toMatchObject({ trace_id: doc.trace_id });
+    });
   });
   it('neither slows nor breaks the pipeline when the collector is unreachable: spans dropped, counted, one warning', async () => {
     const closed = await new Promise<number>((resolve) => {
@@ -238,8 +243,9 @@ describe('observing a batch', () => {
         },
         { timeoutMs: 60_000, intervalMs: 1_000 },
       );
-      const warnings = dark.logs('scraper').filter((line) => line.includes('span export failing'));
-      expect(warnings).toHaveLength(1);
+      const warnings = () => dark.logs('scraper').filter((line) => line.includes('span export failing'));
+      await eventually(() => expect(warnings().length).toBeGreaterThan(0));
+      expect(warnings()).toHaveLength(1);
     } finally {
       await dark.stop();
     }
