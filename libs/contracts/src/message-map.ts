@@ -41,6 +41,11 @@ export type MessageType = keyof typeof Messages;
 export type MessageData<T extends MessageType> = z.infer<(typeof Messages)[T]['schema']>;
 export type MessageOf<T extends MessageType> = Envelope<T, MessageData<T>>;
 export type AnyMessage = { [T in MessageType]: MessageOf<T> }[MessageType];
+/**
+ * The messages of any of the types T, as a union discriminated by `type` (MessageOf<'a' | 'b'> is
+ * one envelope whose data is either payload; this is MessageOf<'a'> | MessageOf<'b'>).
+ */
+export type MessageUnion<T extends MessageType> = { [K in T]: MessageOf<K> }[T];
 
 /** Messages on the batch-events topic, in the order-sensitive fold. */
 export type BatchEventType = {

@@ -10,7 +10,7 @@ import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import { type Admin, type Kafka } from 'kafkajs';
 import { TRAWL_CONFIG, type TrawlConfig } from '@trawl/config';
 import { LOG, type Log } from '@trawl/telemetry';
-import { CONSUMES_METADATA, type ConsumesOptions, type MessageHandlerProvider } from './consumer/consumes.decorator';
+import { type Consumes, CONSUMES_METADATA, type ConsumesOptions } from './consumer/consumes.decorator';
 import { MessageConsumer } from './consumer/message-consumer';
 import { createKafka } from './kafka/kafka-client';
 import { ensureTopics, type TopicSettings } from './kafka/topic-provisioner';
@@ -80,7 +80,7 @@ export class MessagingRuntime implements OnApplicationBootstrap, OnApplicationSh
             ? (Reflect.getMetadata(CONSUMES_METADATA, wrapper.metatype) as ConsumesOptions | undefined)
             : undefined;
           if (!options || !wrapper.instance) continue;
-          const handler = wrapper.instance as MessageHandlerProvider;
+          const handler = wrapper.instance as Consumes;
           const consumer = new MessageConsumer(this.kafka, this.publisher, this.config.TRAWL_TOPIC_PREFIX, this.log, {
             name: options.group,
             groupId: `${this.config.TRAWL_TOPIC_PREFIX}${options.group}`,

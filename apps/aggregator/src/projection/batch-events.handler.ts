@@ -1,13 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type DataSource } from 'typeorm';
-import { type AnyMessage, type BatchEvent, BATCH_EVENT_TYPES, wellFormedDeep } from '@trawl/contracts';
-import {
-  Consumes,
-  type Delivered,
-  dependencyFailure,
-  type MessageHandlerProvider,
-  NonRetryableError,
-} from '@trawl/messaging';
+import { type BatchEvent, BATCH_EVENT_TYPES, type BatchEventType, wellFormedDeep } from '@trawl/contracts';
+import { Consumes, type Delivered, dependencyFailure, NonRetryableError } from '@trawl/messaging';
 import { LOG, type Log, projectionLag } from '@trawl/telemetry';
 import { DATA_SOURCE, ensureInitialized } from '@trawl/persistence';
 import { AGGREGATOR_CONSUMER, projectEvents, reducedEvent } from '@trawl/projection';
@@ -31,25 +25,21 @@ import { AGGREGATOR_CONSUMER, projectEvents, reducedEvent } from '@trawl/project
   // do not (4 fewer spans per domain), the run's span links to them.
   traceEach: BATCH_EVENT_TYPES.filter((type) => type !== 'domain.queued' && type !== 'domain.started'),
 })
-export class BatchEventsProjectionHandler implements MessageHandlerProvider {
+export class BatchEventsProjectionHandler implements Consumes<BatchEventType> {
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(LOG) private readonly log: Log,
   ) {}
 
-  async handleBatch(messages: readonly Delivered[]): Promise<void> {
+  async handleBatch(messages: readonly Delivered<BatchEventType>[]): Promise<void> {
     await ensureInitialized(this.dataSource);
-    const events = messages
-      .map(({ message }) => message)
-      .filter((message): message is BatchEvent => message.type !== 'domain.scrape')
-      .map((event) => wellFormedDeep(event));
+    const events = messages.map(({ message }) => wellFormedDeep(message));
     await this.dataSource.transaction((em) => projectEvents(em, AGGREGATOR_CONSUMER, events));
     const now = Date.now();
     for (const event of events) projectionLag.observe(Math.max(0, now - Date.parse(event.time)) / 1000);
   }
 
-  async handle(message: AnyMessage): Promise<void> {
-    if (message.type === 'domain.scrape') return;
+  async handle(message: BatchEvent): Promise<void> {
     await ensureInitialized(this.dataSource);
     // Producers make text well-formed at the source; the projection does not depend on it.
     const event = wellFormedDeep(message);

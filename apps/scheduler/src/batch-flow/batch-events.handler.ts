@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type AnyMessage, BATCH_EVENT_TYPES, type BatchEvent, wellFormedDeep } from '@trawl/contracts';
-import { Consumes, type Delivered, type MessageHandlerProvider } from '@trawl/messaging';
+import { BATCH_EVENT_TYPES, type BatchEvent, type BatchEventType, wellFormedDeep } from '@trawl/contracts';
+import { Consumes, type Delivered } from '@trawl/messaging';
 import { BatchFlowService } from './batch-flow.service';
 
 /** Reads the batch-events log in order, one partition at a time, a fetch's events decided together. */
@@ -15,21 +15,17 @@ import { BatchFlowService } from './batch-flow.service';
   // do not (4 fewer spans per domain), the run's span links to them.
   traceEach: BATCH_EVENT_TYPES.filter((type) => type !== 'domain.queued' && type !== 'domain.started'),
 })
-export class BatchEventsHandler implements MessageHandlerProvider {
+export class BatchEventsHandler implements Consumes<BatchEventType> {
   constructor(private readonly flow: BatchFlowService) {}
 
-  async handle(message: AnyMessage): Promise<void> {
-    if (message.type === 'domain.scrape') return;
+  async handle(event: BatchEvent): Promise<void> {
     // Producers make text well-formed at the source; the scheduler's own rows do not depend on it.
-    await this.flow.onEvent(wellFormedDeep(message));
+    await this.flow.onEvent(wellFormedDeep(event));
   }
 
-  async handleBatch(messages: readonly Delivered[]): Promise<void> {
+  async handleBatch(messages: readonly Delivered<BatchEventType>[]): Promise<void> {
     const traceHeaders = new Map(messages.map(({ message, traceHeaders }) => [message.id, traceHeaders]));
-    const events = messages
-      .map(({ message }) => message)
-      .filter((message): message is BatchEvent => message.type !== 'domain.scrape')
-      .map((event) => wellFormedDeep(event));
+    const events = messages.map(({ message }) => wellFormedDeep(message));
     await this.flow.onEvents(events, (event) => traceHeaders.get(event.id) ?? {});
   }
 }

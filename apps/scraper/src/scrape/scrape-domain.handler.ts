@@ -12,7 +12,7 @@ import {
   wellFormedText,
 } from '@trawl/contracts';
 import { TRAWL_CONFIG, type TrawlConfig } from '@trawl/config';
-import { Consumes, type MessageHandlerProvider, MessagePublisher, MessageTooLargeError } from '@trawl/messaging';
+import { Consumes, MessagePublisher, MessageTooLargeError } from '@trawl/messaging';
 import { TRAWL_VERSION } from '@trawl/service';
 import {
   crawlDuration,
@@ -57,7 +57,7 @@ function estimatedBytes(outcome: AnyMessage): number {
   // A crawl in flight ends by its domain deadline; the rebalance waits for it, plus some slack.
   rebalanceTimeoutMs: (config) => config.SCRAPER_DOMAIN_TIMEOUT_MS + 30_000,
 })
-export class ScrapeDomainHandler implements MessageHandlerProvider, OnModuleDestroy {
+export class ScrapeDomainHandler implements Consumes<'domain.scrape'>, OnModuleDestroy {
   private readonly shutdown = new AbortController();
   private readonly slots: Slots;
   private readonly parser: ParsePool;
@@ -108,8 +108,7 @@ export class ScrapeDomainHandler implements MessageHandlerProvider, OnModuleDest
     return Math.min(this.config.SCRAPER_RESULT_MAX_BYTES, this.config.TRAWL_MESSAGE_MAX_BYTES) - envelopeAndExtraction;
   }
 
-  async handle(message: AnyMessage): Promise<void> {
-    if (message.type !== 'domain.scrape') return;
+  async handle(message: MessageOf<'domain.scrape'>): Promise<void> {
     await this.slots.run(() =>
       isExpired(message, new Date()) ? this.dropExpired(message) : this.scrapeInSpan(message),
     );

@@ -391,3 +391,59 @@ describe('MessageConsumer: a batch handler for in-order consumers', () => {
     );
   });
 });
+
+describe('MessageConsumer: typed by the messages it takes', () => {
+  const scope = new Scope();
+
+  beforeAll(async () => {
+    await scope.admin.connect();
+    await ensureTopics(scope.admin, settingsFor(scope.prefix, 1));
+  });
+
+  afterAll(() => scope.close());
+
+  it('delivers only its types; another type on the same topic is acknowledged and skipped, not dead-lettered', async () => {
+    const topic = scope.topic('batchEvents');
+    const groupId = scope.group('typed');
+    const before = batchRequested(['before.test']);
+    const started = createMessage({
+      type: 'batch.started',
+      tenant: 'int-spec',
+      batchId: before.batch_id,
+      data: { started_at: new Date().toISOString(), max_attempts: 3 },
+    });
+    const after = batchRequested(['after.test']);
+    const publisher = new MessagePublisher(scope.kafka, scope.prefix, log);
+    scope.onCleanup(() => publisher.disconnect());
+    await publisher.publish([before, started, after]);
+
+    const handled: string[] = [];
+    const consumer = new MessageConsumer(scope.kafka, publisher, scope.prefix, log, {
+      name: 'int-spec-typed',
+      groupId,
+      topics: ['batchEvents'],
+      types: ['batch.started'],
+      concurrency: 1,
+      partitionsConsumedConcurrently: 1,
+      maxAttempts: 2,
+      // Typed by `types`: the payload of batch.started, no narrowing.
+      handle: (message) => {
+        handled.push(`${message.type} ${message.data.max_attempts}`);
+        return Promise.resolve();
+      },
+    });
+    scope.onCleanup(() => consumer.stop());
+    await consumer.start();
+
+    await eventually(
+      async () => {
+        const [entry] = await scope.admin.fetchOffsets({ groupId, topics: [topic] });
+        expect(entry?.partitions[0]?.offset).toBe('3');
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(handled).toEqual(['batch.started 3']);
+    const dead = await scope.admin.fetchTopicOffsets(scope.topic('deadLetter'));
+    expect(dead.every((p) => p.high === '0')).toBe(true);
+  });
+});
