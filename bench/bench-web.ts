@@ -37,6 +37,8 @@ export interface BenchWebStats {
   readonly pages: number;
   /** Body bytes sent. */
   readonly bytes: number;
+  /** Mean number of requests open at once since the last reset (sampled every 10 ms). */
+  readonly meanOpen: number;
 }
 
 export interface BenchWeb {
@@ -270,6 +272,14 @@ export async function startBenchWeb(options: BenchWebOptions = {}): Promise<Benc
   let requests = 0;
   let pages = 0;
   let bytes = 0;
+  let open = 0;
+  let openSum = 0;
+  let openSamples = 0;
+  const openSampler = setInterval(() => {
+    openSum += open;
+    openSamples += 1;
+  }, 10);
+  openSampler.unref();
   const send = (res: ServerResponse, response: Response): void => {
     if (res.destroyed) return;
     if (response.page) pages += 1;
@@ -280,6 +290,8 @@ export async function startBenchWeb(options: BenchWebOptions = {}): Promise<Benc
 
   const server = createServer((req, res) => {
     requests += 1;
+    open += 1;
+    res.once('close', () => (open -= 1));
     req.resume();
     let host = (req.headers.host ?? '').toLowerCase().replace(/:\d+$/, '');
     const site = /^s(\d+)\./.exec(host);
@@ -316,13 +328,19 @@ export async function startBenchWeb(options: BenchWebOptions = {}): Promise<Benc
       get bytes() {
         return bytes;
       },
+      get meanOpen() {
+        return openSamples > 0 ? openSum / openSamples : 0;
+      },
     },
     resetStats: () => {
       requests = 0;
       pages = 0;
       bytes = 0;
+      openSum = 0;
+      openSamples = 0;
     },
     close: async () => {
+      clearInterval(openSampler);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -116,7 +116,8 @@ async function bareLoop(web: BenchWeb, sitesInFlight: number): Promise<{ seconds
   const pages = web.stats.pages;
   process.stdout.write(
     `  bare loop: ${requests} requests (${failed} not 200), ${pages} pages, ${seconds.toFixed(2)} s, ` +
-      `${(pages / seconds).toFixed(0)} pages/s, ${(web.stats.bytes / seconds / 1e6).toFixed(1)} MB/s\n`,
+      `${(pages / seconds).toFixed(0)} pages/s, ${(web.stats.bytes / seconds / 1e6).toFixed(1)} MB/s, ` +
+      `${web.stats.meanOpen.toFixed(1)} requests open on average\n`,
   );
   return { seconds, pages };
 }
@@ -190,7 +191,7 @@ async function trawlRun(
           `${doc.completed_domains} completed, ${doc.failed_domains} failed, pages_scraped ${doc.pages_scraped}`,
         `    pages served ${pages} (${options.maxPages} x completed = ${options.maxPages * doc.completed_domains}), ` +
           `requests ${web.stats.requests}; POST to terminal ${seconds.toFixed(2)} s (${(pages / seconds).toFixed(0)} pages/s), ` +
-          `start_time to end_time ${crawlSeconds.toFixed(2)} s`,
+          `start_time to end_time ${crawlSeconds.toFixed(2)} s, ${web.stats.meanOpen.toFixed(1)} requests open on average`,
         `    CPU ms/page: ${CPU_SERVICES.map((name) => `${name} ${cpuMsPerPage[name].toFixed(2)}`).join(', ')}; ` +
           `bench process (web + poll) ${perPage((benchCpu.user + benchCpu.system) / 1000).toFixed(2)}; ` +
           `max scraper RSS ${maxRss.toFixed(0)} MB`,

@@ -22,3 +22,24 @@ describe('slots', () => {
     await expect(slots.run(() => Promise.resolve(1))).resolves.toBe(1);
   });
 });
+
+describe('slots with lanes', () => {
+  it('serve waiting lanes in turn: a batch queued after a big one does not wait for all of it', async () => {
+    const slots = new Slots(1);
+    const order: string[] = [];
+    let release: () => void = () => undefined;
+    const first = slots.run(() => new Promise<void>((resolve) => (release = resolve)), ['t1', 'big']);
+    const task = (name: string, lane: string[]) => slots.run(() => Promise.resolve(void order.push(name)), lane);
+    const waiting = [
+      task('big-1', ['t1', 'big']),
+      task('big-2', ['t1', 'big']),
+      task('big-3', ['t1', 'big']),
+      task('small-1', ['t2', 'small']),
+      task('small-2', ['t2', 'small']),
+    ];
+    expect(slots.waiting).toBe(5);
+    release();
+    await Promise.all([first, ...waiting]);
+    expect(order).toEqual(['big-1', 'small-1', 'big-2', 'small-2', 'big-3']);
+  });
+});

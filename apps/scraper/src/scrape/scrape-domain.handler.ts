@@ -52,9 +52,14 @@ function estimatedBytes(outcome: AnyMessage): number {
   group: 'scraper',
   topics: ['domainCommands'],
   types: ['domain.scrape'],
-  concurrency: (config) => config.SCRAPER_CONCURRENCY,
+  // Commands are taken in while crawls run (never a wave that waits for a fetch's slowest crawl),
+  // up to twice SCRAPER_CONCURRENCY in hand: a freed slot starts the next at once, and waiting
+  // commands take turns by batch (Slots). Each offset is committed once its crawl is done.
+  concurrency: (config) => 2 * config.SCRAPER_CONCURRENCY,
+  pipelined: true,
   partitionsConsumedConcurrently: 3,
-  // A crawl in flight ends by its domain deadline; the rebalance waits for it, plus some slack.
+  // A fetch waiting for room holds a rebalance up until a crawl ends (by its domain deadline) or
+  // its heartbeat fails; plus some slack.
   rebalanceTimeoutMs: (config) => config.SCRAPER_DOMAIN_TIMEOUT_MS + 30_000,
 })
 export class ScrapeDomainHandler implements Consumes<'domain.scrape'>, OnModuleDestroy {
@@ -109,8 +114,10 @@ export class ScrapeDomainHandler implements Consumes<'domain.scrape'>, OnModuleD
   }
 
   async handle(message: MessageOf<'domain.scrape'>): Promise<void> {
-    await this.slots.run(() =>
-      isExpired(message, new Date()) ? this.dropExpired(message) : this.scrapeInSpan(message),
+    // Waiting commands take turns by tenant, then batch: a small batch is not kept behind a big one.
+    await this.slots.run(
+      () => (isExpired(message, new Date()) ? this.dropExpired(message) : this.scrapeInSpan(message)),
+      [message.tenant, message.batch_id],
     );
   }
 

@@ -8,6 +8,7 @@ import { type BatchHandler, type MessageHandler } from './delivery';
 import { takeOverGroupMembership } from './group-takeover';
 import { MessageProcessor } from './message-processor';
 import { PartitionRunner } from './partition-runner';
+import { PipelinedIntake } from './pipelined-intake';
 
 export { type BatchHandler, type Delivered, type DeliveryInfo, type MessageHandler } from './delivery';
 
@@ -37,6 +38,12 @@ export interface ConsumerOptions<T extends MessageType = MessageType> {
    * aggregator); more suits independent work (scraper), with messages of one key still in order.
    */
   concurrency: number;
+  /**
+   * Take records in while earlier ones are still being handled (PipelinedIntake), instead of
+   * handling each fetch to its end before the next. `concurrency` then bounds the records in hand
+   * across all partitions, each key's still in order. For long, independent work (crawls).
+   */
+  pipelined?: boolean;
   partitionsConsumedConcurrently: number;
   maxAttempts: number;
   sessionTimeoutMs?: number;
@@ -46,6 +53,8 @@ export interface ConsumerOptions<T extends MessageType = MessageType> {
 }
 
 const HEARTBEAT_EVERY_MS = 3_000;
+/** How long a graceful stop waits for pipelined work in hand (its handlers are told to stop first). */
+const SETTLE_ON_STOP_MS = 10_000;
 const DEFAULT_MAX_BATCH = 500;
 
 /**
@@ -64,6 +73,9 @@ export class MessageConsumer<T extends MessageType = MessageType> {
   private joined = false;
   private restartTimer: NodeJS.Timeout | undefined;
   private readonly runner: PartitionRunner<T>;
+  private readonly processor: MessageProcessor<T>;
+  /** With `pipelined`: the intake of the running kafkajs consumer (a new one per start). */
+  private intake: PipelinedIntake | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -81,7 +93,7 @@ export class MessageConsumer<T extends MessageType = MessageType> {
       log,
       isStopping,
     );
-    const processor = new MessageProcessor<T>(
+    const processor = (this.processor = new MessageProcessor<T>(
       {
         name: options.name,
         groupId: options.groupId,
@@ -94,7 +106,7 @@ export class MessageConsumer<T extends MessageType = MessageType> {
       deadLetters,
       log,
       isStopping,
-    );
+    ));
     this.runner = new PartitionRunner<T>(
       {
         wanted: (raw) => {
@@ -140,8 +152,15 @@ export class MessageConsumer<T extends MessageType = MessageType> {
           ),
       );
     }
+    const intake = this.options.pipelined ? this.pipelinedIntake(consumer) : undefined;
+    this.intake = intake;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.joined = true;
+      intake?.assigned(
+        Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
+          partitions.map((partition) => ({ topic, partition })),
+        ),
+      );
       this.log.info({ consumer: this.options.name, assignment: payload.memberAssignment }, 'joined consumer group');
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -157,6 +176,17 @@ export class MessageConsumer<T extends MessageType = MessageType> {
       topics: this.options.topics.map((role) => topicName(this.topicPrefix, role)),
       fromBeginning: true,
     });
+    if (intake) {
+      // The intake commits, each partition's done prefix; kafkajs's resolved offsets are only its
+      // fetch position here, so kafkajs must never commit them.
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
+        eachBatch: (payload) => intake.take(payload),
+      });
+      return;
+    }
     await consumer.run({
       autoCommit: true,
       // Commit soon after the work: every offset for long work (crawls), in small groups otherwise.
@@ -166,6 +196,23 @@ export class MessageConsumer<T extends MessageType = MessageType> {
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
       eachBatch: (payload) => this.runner.run(payload),
     });
+  }
+
+  private pipelinedIntake(consumer: Consumer): PipelinedIntake {
+    return new PipelinedIntake(
+      {
+        process: (topic, partition, raw) => this.processor.process(topic, partition, raw),
+        commit: (offsets) => consumer.commitOffsets(offsets),
+        failed: () => this.scheduleRestart(),
+      },
+      {
+        name: this.options.name,
+        limit: this.options.concurrency,
+        heartbeatEveryMs: HEARTBEAT_EVERY_MS,
+        isStopping: () => this.stopping,
+      },
+      this.log,
+    );
   }
 
   private scheduleRestart(): void {
@@ -186,6 +233,7 @@ export class MessageConsumer<T extends MessageType = MessageType> {
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.restartTimer);
+    await this.intake?.settle(SETTLE_ON_STOP_MS);
     await this.consumer?.disconnect().catch(() => undefined);
     this.joined = false;
   }

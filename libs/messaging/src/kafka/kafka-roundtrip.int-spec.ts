@@ -447,3 +447,89 @@ describe('MessageConsumer: typed by the messages it takes', () => {
     expect(dead.every((p) => p.high === '0')).toBe(true);
   });
 });
+
+describe('MessageConsumer: pipelined (long, independent work)', () => {
+  const scope = new Scope();
+
+  beforeAll(async () => {
+    await scope.admin.connect();
+    await ensureTopics(scope.admin, settingsFor(scope.prefix, 1));
+  });
+
+  afterAll(() => scope.close());
+
+  /** A handler whose work on chosen messages runs until released (or fails, as a crawl cut short by a stop). */
+  function controlledWork() {
+    const handled: string[] = [];
+    const held = new Map<string, { release: () => void; abort: () => void }>();
+    const hold = (id: string) =>
+      new Promise<void>((resolve, reject) =>
+        held.set(id, { release: resolve, abort: () => reject(new Error('stopped mid-work')) }),
+      );
+    return { handled, held, hold };
+  }
+
+  it('takes later messages in and handles them while an earlier one still runs, committing only past finished work', async () => {
+    const topic = scope.topic('batchEvents');
+    const groupId = scope.group('pipelined');
+    const committed = async (): Promise<string | undefined> => {
+      const [entry] = await scope.admin.fetchOffsets({ groupId, topics: [topic] });
+      return entry?.partitions.find((p) => p.partition === 0)?.offset;
+    };
+    const publisher = new MessagePublisher(scope.kafka, scope.prefix, log);
+    scope.onCleanup(() => publisher.disconnect());
+    const slow = batchRequested(['slow.test']);
+    const later = [batchRequested(['b.test']), batchRequested(['c.test'])];
+    const work = controlledWork();
+    const newConsumer = () =>
+      new MessageConsumer(scope.kafka, publisher, scope.prefix, log, {
+        name: 'int-spec-pipelined',
+        groupId,
+        topics: ['batchEvents'],
+        types: ['batch.requested'],
+        concurrency: 4,
+        pipelined: true,
+        partitionsConsumedConcurrently: 1,
+        maxAttempts: 2,
+        handle: async (message) => {
+          if (message.data.domains[0]!.startsWith('slow')) await work.hold(message.id);
+          work.handled.push(message.id);
+        },
+      });
+
+    await publisher.publish([slow]);
+    const first = newConsumer();
+    scope.onCleanup(() => first.stop());
+    await first.start();
+    await eventually(() => expect(work.held.has(slow.id)).toBe(true), { timeoutMs: 30_000 });
+    // Published after the slow one was fetched: with a fetch handled to its end they would wait for it.
+    await publisher.publish(later);
+    await eventually(() => expect(work.handled).toEqual(later.map((m) => m.id)), { timeoutMs: 30_000 });
+    expect((await committed()) ?? '-1').not.toMatch(/^[1-9]/);
+
+    work.held.get(slow.id)!.release();
+    await eventually(async () => expect(await committed()).toBe('3'), { timeoutMs: 30_000 });
+
+    // A stop while work runs: what was cut short, and what finished after it, come again.
+    const cut = batchRequested(['slow-cut.test']);
+    const after = batchRequested(['after.test']);
+    await publisher.publish([cut, after]);
+    await eventually(() => expect(work.handled).toContain(after.id), { timeoutMs: 30_000 });
+    const stopping = first.stop();
+    work.held.get(cut.id)!.abort();
+    await stopping;
+    expect(await committed()).toBe('3');
+
+    work.handled.length = 0;
+    work.held.clear();
+    const second = newConsumer();
+    scope.onCleanup(() => second.stop());
+    await second.start();
+    await eventually(() => expect(work.held.has(cut.id)).toBe(true), { timeoutMs: 30_000 });
+    work.held.get(cut.id)!.release();
+    await eventually(() => expect(work.handled).toEqual(expect.arrayContaining([cut.id, after.id])), {
+      timeoutMs: 30_000,
+    });
+    await eventually(async () => expect(await committed()).toBe('5'), { timeoutMs: 30_000 });
+  });
+});
