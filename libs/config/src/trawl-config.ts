@@ -26,6 +26,13 @@ export const trawlEnv = {
   /** How often each service prunes its bookkeeping rows older than the events' retention plus a day. */
   TRAWL_PRUNE_EVERY_MS: int({ default: 3_600_000, min: 1_000, max: 7 * 24 * 3_600_000 }),
   KAFKA_SESSION_TIMEOUT_MS: int({ default: 30_000, min: 6_000, max: 300_000 }),
+  /**
+   * How long a fetch of the aggregator's and of the scheduler's consumer may wait for more events
+   * to gather (up to 256 KiB) before it returns what there is: fewer, larger folds (one transaction
+   * each) for up to this much more latency. 0 returns each event as soon as it is there.
+   */
+  AGGREGATOR_FETCH_WAIT_MS: int({ default: 100, min: 0, max: 5_000 }),
+  SCHEDULER_FETCH_WAIT_MS: int({ default: 10, min: 0, max: 5_000 }),
 
   // ports (each service exposes /health and /metrics on its own)
   GATEWAY_HOST: str({ default: '127.0.0.1' }),

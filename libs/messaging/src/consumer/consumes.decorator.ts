@@ -16,6 +16,8 @@ export interface ConsumesOptions<T extends MessageType = MessageType> {
   types: readonly T[];
   /** Messages of one partition handled at once (default 1: in order); may depend on config. */
   concurrency?: number | ((config: TrawlConfig) => number);
+  /** See ConsumerOptions.fetchWaitMs. */
+  fetchWaitMs?: (config: TrawlConfig) => number;
   /** See ConsumerOptions.pipelined: concurrency then bounds the messages in hand across partitions. */
   pipelined?: boolean;
   partitionsConsumedConcurrently?: number;

@@ -45,6 +45,11 @@ export interface ConsumerOptions<T extends MessageType = MessageType> {
    */
   pipelined?: boolean;
   partitionsConsumedConcurrently: number;
+  /**
+   * A fetch waits up to this long for FETCH_GATHER_BYTES of messages before returning what there
+   * is (default 0: as soon as one is there). Larger runs for handleBatch at low rates, for latency.
+   */
+  fetchWaitMs?: number;
   maxAttempts: number;
   sessionTimeoutMs?: number;
   rebalanceTimeoutMs?: number;
@@ -53,6 +58,7 @@ export interface ConsumerOptions<T extends MessageType = MessageType> {
 }
 
 const HEARTBEAT_EVERY_MS = 3_000;
+const FETCH_GATHER_BYTES = 256 * 1024;
 /** How long a graceful stop waits for pipelined work in hand (its handlers are told to stop first). */
 const SETTLE_ON_STOP_MS = 10_000;
 const DEFAULT_MAX_BATCH = 500;
@@ -141,6 +147,7 @@ export class MessageConsumer<T extends MessageType = MessageType> {
       heartbeatInterval: HEARTBEAT_EVERY_MS,
       allowAutoTopicCreation: false,
       maxBytesPerPartition: 4 * 1024 * 1024,
+      ...(this.options.fetchWaitMs ? { minBytes: FETCH_GATHER_BYTES, maxWaitTimeInMs: this.options.fetchWaitMs } : {}),
     });
     this.consumer = consumer;
     if (this.options.takeOverAs) {
