@@ -96,7 +96,6 @@ export class MessagingRuntime implements OnApplicationBootstrap, OnApplicationSh
               : {}),
             concurrency:
               typeof options.concurrency === 'function' ? options.concurrency(this.config) : (options.concurrency ?? 1),
-            ...(options.pipelined ? { pipelined: true } : {}),
             ...(options.fetchWaitMs ? { fetchWaitMs: options.fetchWaitMs(this.config) } : {}),
             partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
             maxAttempts: this.config.TRAWL_CONSUMER_MAX_ATTEMPTS,

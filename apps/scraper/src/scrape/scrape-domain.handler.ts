@@ -56,7 +56,6 @@ function estimatedBytes(outcome: AnyMessage): number {
   // up to twice SCRAPER_CONCURRENCY in hand: a freed slot starts the next at once, and waiting
   // commands take turns by batch (Slots). Each offset is committed once its crawl is done.
   concurrency: (config) => 2 * config.SCRAPER_CONCURRENCY,
-  pipelined: true,
   partitionsConsumedConcurrently: 3,
   // A fetch waiting for room holds a rebalance up until a crawl ends (by its domain deadline) or
   // its heartbeat fails; plus some slack.

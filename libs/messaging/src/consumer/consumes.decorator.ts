@@ -14,12 +14,10 @@ export interface ConsumesOptions<T extends MessageType = MessageType> {
    * another type on the same topics is acknowledged and skipped.
    */
   types: readonly T[];
-  /** Messages of one partition handled at once (default 1: in order); may depend on config. */
+  /** See ConsumerOptions.concurrency (default 1: each partition in order); may depend on config. */
   concurrency?: number | ((config: TrawlConfig) => number);
   /** See ConsumerOptions.fetchWaitMs. */
   fetchWaitMs?: (config: TrawlConfig) => number;
-  /** See ConsumerOptions.pipelined: concurrency then bounds the messages in hand across partitions. */
-  pipelined?: boolean;
   partitionsConsumedConcurrently?: number;
   sessionTimeoutMs?: number;
   /**

@@ -34,16 +34,11 @@ export interface ConsumerOptions<T extends MessageType = MessageType> {
    */
   traceEach?: readonly MessageType[];
   /**
-   * Messages of one partition handled at once. 1 keeps the partition's order (scheduler,
-   * aggregator); more suits independent work (scraper), with messages of one key still in order.
+   * 1: each partition in order, a fetch handled to its end before the next (scheduler,
+   * aggregator). More: independent work (crawls), taken in while earlier work still runs
+   * (PipelinedIntake), at most this many messages in hand across partitions, each key's in order.
    */
   concurrency: number;
-  /**
-   * Take records in while earlier ones are still being handled (PipelinedIntake), instead of
-   * handling each fetch to its end before the next. `concurrency` then bounds the records in hand
-   * across all partitions, each key's still in order. For long, independent work (crawls).
-   */
-  pipelined?: boolean;
   partitionsConsumedConcurrently: number;
   /**
    * A fetch waits up to this long for FETCH_GATHER_BYTES of messages before returning what there
@@ -69,8 +64,9 @@ const DEFAULT_MAX_BATCH = 500;
  * that is down, and sends what can never succeed to the dead-letter topic with the reason.
  *
  * This class is the kafkajs consumer's lifecycle (join, crash and restart, stop, readiness); the
- * work is composed of: PartitionRunner (each fetch of a partition: order, heartbeats, offsets),
- * MessageProcessor (each record or run: decoding, tracing, retries), retry-policy (what a failure
+ * work is composed of: PartitionRunner (in-order consumers: each fetch of a partition, its order,
+ * heartbeats, offsets) or PipelinedIntake (concurrent ones: records taken in while work runs,
+ * offsets committed over each partition's done prefix), MessageProcessor (each record or run: decoding, tracing, retries), retry-policy (what a failure
  * means), DeadLetterer (the dead letter and its headers).
  */
 export class MessageConsumer<T extends MessageType = MessageType> {
@@ -80,7 +76,7 @@ export class MessageConsumer<T extends MessageType = MessageType> {
   private restartTimer: NodeJS.Timeout | undefined;
   private readonly runner: PartitionRunner<T>;
   private readonly processor: MessageProcessor<T>;
-  /** With `pipelined`: the intake of the running kafkajs consumer (a new one per start). */
+  /** With concurrency > 1: the intake of the running kafkajs consumer (a new one per start). */
   private intake: PipelinedIntake | undefined;
 
   constructor(
@@ -124,7 +120,6 @@ export class MessageConsumer<T extends MessageType = MessageType> {
       },
       {
         name: options.name,
-        concurrency: options.concurrency,
         batched: options.handleBatch !== undefined,
         maxBatch: options.maxBatch ?? DEFAULT_MAX_BATCH,
         heartbeatEveryMs: HEARTBEAT_EVERY_MS,
@@ -159,7 +154,7 @@ export class MessageConsumer<T extends MessageType = MessageType> {
           ),
       );
     }
-    const intake = this.options.pipelined ? this.pipelinedIntake(consumer) : undefined;
+    const intake = this.options.concurrency > 1 ? this.pipelinedIntake(consumer) : undefined;
     this.intake = intake;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.joined = true;
@@ -196,9 +191,9 @@ export class MessageConsumer<T extends MessageType = MessageType> {
     }
     await consumer.run({
       autoCommit: true,
-      // Commit soon after the work: every offset for long work (crawls), in small groups otherwise.
+      // Commit soon after the work, in small groups.
       autoCommitInterval: 1000,
-      autoCommitThreshold: this.options.concurrency > 1 ? 1 : 20,
+      autoCommitThreshold: 20,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
       eachBatch: (payload) => this.runner.run(payload),

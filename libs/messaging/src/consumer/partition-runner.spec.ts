@@ -108,7 +108,6 @@ const flush = () => new Promise((resolve) => setImmediate(resolve));
 function options(overrides: Partial<PartitionRunnerOptions> = {}): PartitionRunnerOptions {
   return {
     name: 'spec',
-    concurrency: 1,
     batched: false,
     maxBatch: 500,
     heartbeatEveryMs: 3_000,
@@ -201,46 +200,5 @@ describe('PartitionRunner, in runs (a batch handler)', () => {
     finish('0');
     await running;
     expect(events).toEqual(['process 0', 'done 0', 'resolve 0', 'commit']);
-  });
-});
-
-describe('PartitionRunner, concurrently', () => {
-  it('runs up to `concurrency` records at once (one waiting for its key counts), each key in order, and resolves only a contiguous done prefix', async () => {
-    const messages = [record(0, 'w', 'a'), record(1, 'w', 'b'), record(2, 'w', 'a'), record(3, 'w', 'c')];
-    const { payload, events } = fetchOf(messages);
-    const { fake, finish, isPending, mostActive } = work(events, new Set(['0', '1', '2', '3']));
-    const resolved = () => events.filter((event) => event.startsWith('resolve'));
-    const running = new PartitionRunner(fake, options({ concurrency: 3 }), log).run(payload);
-    await flush();
-    // Key a's second record waits for its first, and takes the third place: c waits for room.
-    expect([isPending('0'), isPending('1'), isPending('2'), isPending('3')]).toEqual([true, true, false, false]);
-    finish('1');
-    await flush();
-    expect(isPending('3')).toBe(true);
-    finish('3');
-    await flush();
-    expect(resolved()).toEqual([]);
-    finish('0');
-    await flush();
-    expect(resolved()).toEqual(['resolve 0', 'resolve 1']);
-    expect(isPending('2')).toBe(true);
-    finish('2');
-    await running;
-    expect(resolved()).toEqual(['resolve 0', 'resolve 1', 'resolve 2', 'resolve 3']);
-    expect(events[events.length - 1]).toBe('commit');
-    expect(mostActive()).toBe(2);
-  });
-
-  it('never resolves past a record whose handling was stopped', async () => {
-    const { payload, events } = fetchOf([record(0), record(1), record(2)]);
-    const { fake, finish } = work(events, new Set(['0', '1', '2']));
-    const running = new PartitionRunner(fake, options({ concurrency: 2 }), log).run(payload);
-    await flush();
-    finish('1', 'stopped');
-    finish('0');
-    await flush();
-    finish('2');
-    await running;
-    expect(events.filter((event) => event.startsWith('resolve'))).toEqual(['resolve 0']);
   });
 });

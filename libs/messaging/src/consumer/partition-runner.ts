@@ -25,9 +25,7 @@ export interface PartitionWork<T extends MessageType> {
 export interface PartitionRunnerOptions {
   /** The consumer's name, for logs and metrics. */
   name: string;
-  /** Records of one partition handled at once; 1 keeps the partition's order. */
-  concurrency: number;
-  /** With concurrency 1: runs of consecutive wanted records go to `processRun` together. */
+  /** Runs of consecutive wanted records go to `processRun` together. */
   batched: boolean;
   /** The most records in one run. */
   maxBatch: number;
@@ -50,7 +48,7 @@ export class PartitionRunner<T extends MessageType> {
   ) {}
 
   async run(payload: PartitionFetch): Promise<void> {
-    const { name, heartbeatEveryMs, concurrency, batched } = this.options;
+    const { name, heartbeatEveryMs, batched } = this.options;
     const beat = setInterval(() => {
       payload
         .heartbeat()
@@ -60,9 +58,8 @@ export class PartitionRunner<T extends MessageType> {
     }, heartbeatEveryMs);
     const keepGoing = () => payload.isRunning() && !payload.isStale() && !this.options.isStopping();
     try {
-      if (concurrency <= 1 && batched) await this.inRuns(payload, keepGoing);
-      else if (concurrency <= 1) await this.inOrder(payload, keepGoing);
-      else await this.concurrently(payload, keepGoing);
+      if (batched) await this.inRuns(payload, keepGoing);
+      else await this.inOrder(payload, keepGoing);
       const { batch } = payload;
       if (keepGoing() && !batch.isEmpty()) {
         consumerLag.set(
@@ -127,48 +124,5 @@ export class PartitionRunner<T extends MessageType> {
       await payload.commitOffsetsIfNecessary();
     }
     if (keepGoing()) await flush();
-  }
-
-  /** Up to `concurrency` records at once, each key's in order; offsets resolved only as a contiguous done prefix. */
-  private async concurrently(payload: PartitionFetch, keepGoing: () => boolean): Promise<void> {
-    const { batch } = payload;
-    const { name, concurrency } = this.options;
-    const messages = batch.messages;
-    const done = new Set<number>();
-    let next = 0;
-    const advance = () => {
-      let moved = false;
-      while (next < messages.length && done.has(next)) {
-        payload.resolveOffset(messages[next]!.offset);
-        next += 1;
-        moved = true;
-      }
-      if (moved) {
-        payload
-          .commitOffsetsIfNecessary()
-          .catch((error: unknown) => this.log.warn({ consumer: name, err: error }, 'offset commit failed; will retry'));
-      }
-    };
-    const running = new Set<Promise<void>>();
-    const lastOfKey = new Map<string, Promise<void>>();
-    for (let index = 0; index < messages.length; index += 1) {
-      if (!keepGoing()) break;
-      while (running.size >= concurrency) await Promise.race(running);
-      const message = messages[index]!;
-      const key = message.key?.toString() ?? `#${index}`;
-      const previous = lastOfKey.get(key) ?? Promise.resolve();
-      const task: Promise<void> = previous.then(async () => {
-        const outcome = await this.work.process(batch.topic, batch.partition, message);
-        if (outcome !== 'stopped') {
-          done.add(index);
-          advance();
-        }
-      });
-      lastOfKey.set(key, task);
-      running.add(task);
-      void task.finally(() => running.delete(task));
-    }
-    await Promise.all(running);
-    await payload.commitOffsetsIfNecessary().catch(() => undefined);
   }
 }

@@ -448,7 +448,7 @@ describe('MessageConsumer: typed by the messages it takes', () => {
   });
 });
 
-describe('MessageConsumer: pipelined (long, independent work)', () => {
+describe('MessageConsumer: concurrent, pipelined (long, independent work)', () => {
   const scope = new Scope();
 
   beforeAll(async () => {
@@ -488,7 +488,6 @@ describe('MessageConsumer: pipelined (long, independent work)', () => {
         topics: ['batchEvents'],
         types: ['batch.requested'],
         concurrency: 4,
-        pipelined: true,
         partitionsConsumedConcurrently: 1,
         maxAttempts: 2,
         handle: async (message) => {
