@@ -17,3 +17,4 @@ export * from './lifecycle/batch-status';
 export * from './lifecycle/domain-lifecycle';
 export * from './deterministic-id';
 export * from './text/well-formed-text';
+export * from './api/batch-trace';

@@ -49,7 +49,7 @@ export const retryAcceptedSchema = z.looseObject({
   domains: count,
 });
 
-/** GET /api/v1/batches/:id/trace: what the waterfall draws (apps/cli/src/trace/trace-document.ts). */
+/** GET /api/v1/batches/:id/trace: what the waterfall draws (TraceDocument in apps/cli/src/trace/trace-waterfall.ts: a BatchTrace, tolerantly). */
 export const traceDocumentSchema = z.looseObject({
   trace_id: z.string(),
   span_count: count,

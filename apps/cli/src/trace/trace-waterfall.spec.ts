@@ -1,5 +1,10 @@
-import { type TraceDocument, type TraceSpan } from './trace-document';
-import { formatDuration, formatRange, renderTraceWaterfall } from './trace-waterfall';
+import {
+  formatDuration,
+  formatRange,
+  renderTraceWaterfall,
+  type TraceDocument,
+  type TraceSpan,
+} from './trace-waterfall';
 
 function span(
   id: string,

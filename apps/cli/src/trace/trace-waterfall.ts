@@ -1,6 +1,19 @@
-import { type TraceDocument, type TraceSpan } from './trace-document';
+import { type BatchTrace } from '@trawl/contracts';
 
-export type { TraceDocument, TraceSpan } from './trace-document';
+/** T with the keys K required and the rest optional. */
+type Needing<T, K extends keyof T> = Pick<T, K> & Partial<Omit<T, K>>;
+
+/** What the waterfall needs of a span of a BatchTrace (the CLI also reads older gateways' documents). */
+export type TraceSpan = Needing<
+  Omit<BatchTrace['spans'][number], 'kind'>,
+  'span_id' | 'parent_span_id' | 'service' | 'name' | 'start_offset_ms' | 'duration_ms' | 'error'
+> & { kind?: string };
+
+/** What the waterfall needs of a BatchTrace. */
+export type TraceDocument = Needing<
+  Omit<BatchTrace, 'spans'>,
+  'trace_id' | 'span_count' | 'services' | 'duration_ms' | 'truncated'
+> & { spans: TraceSpan[] };
 
 export interface WaterfallOptions {
   /** Terminal columns (e.g. process.stdout.columns); at least 60 are used. */

@@ -1,3 +1,4 @@
+import { type BatchTrace } from '@trawl/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import { TRAWL_CONFIG, type TrawlConfig } from '@trawl/config';
 import { LOG, type Log } from '@trawl/telemetry';
@@ -5,7 +6,7 @@ import { Database } from '../../common/database';
 import { ApiError, notFound, RETRY_AFTER_SECONDS } from '../../http/api-error';
 import { JaegerQueryClient, JaegerTraceTooLarge, JaegerUnavailable } from './jaeger-query.client';
 import { normaliseJaegerTrace } from './jaeger-trace';
-import { type BatchTraceDto, DEFAULT_TRACE_SPANS } from './trace.dto';
+import { DEFAULT_TRACE_SPANS } from './trace.dto';
 
 /** How long the gateway waits for Jaeger, body included. */
 export const JAEGER_TIMEOUT_MS = 10_000;
@@ -44,7 +45,7 @@ export class BatchTraceService {
     this.uiUrl = config.JAEGER_UI_URL;
   }
 
-  async trace(tenant: string, batchId: string, limit = DEFAULT_TRACE_SPANS): Promise<BatchTraceDto> {
+  async trace(tenant: string, batchId: string, limit = DEFAULT_TRACE_SPANS): Promise<BatchTrace> {
     const traceId = await this.traceIdOf(tenant, batchId);
     let trace;
     try {

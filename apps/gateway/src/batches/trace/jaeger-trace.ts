@@ -3,6 +3,7 @@
  * list of spans sorted by start, times relative to the trace's first span, a few key attributes.
  * Pure: no I/O, so that it can be tested on recorded answers.
  */
+import { type TraceAttributeValue, type TraceSpan, type TraceSpanKind, type TraceSummary } from '@trawl/contracts';
 
 export interface JaegerTag {
   key: string;
@@ -33,42 +34,6 @@ export interface JaegerTrace {
   processes: Record<string, { serviceName: string }>;
 }
 
-export type SpanKind = 'server' | 'client' | 'producer' | 'consumer' | 'internal';
-export type AttributeValue = string | number | boolean;
-
-export interface TraceSpanView {
-  span_id: string;
-  /** The CHILD_OF parent; it may be outside `spans` when the document is truncated. */
-  parent_span_id: string | null;
-  /** Spans this one links to (FOLLOWS_FROM): e.g. each event a batched apply handled. */
-  links: string[];
-  service: string;
-  name: string;
-  kind: SpanKind;
-  start_offset_ms: number;
-  duration_ms: number;
-  error: boolean;
-  error_message: string | null;
-  attributes: Record<string, AttributeValue>;
-}
-
-export interface TraceDocumentView {
-  trace_id: string;
-  /** Every span of the trace, also when `spans` is truncated. */
-  span_count: number;
-  /** Services of every span, sorted. */
-  services: string[];
-  /** The first span's start, ISO 8601. */
-  start_time: string;
-  /** From the first span's start to the last span's end. */
-  duration_ms: number;
-  /** Spans with an error, in the whole trace. */
-  error_count: number;
-  /** True when `spans` holds only the first `limit` spans by start. */
-  truncated: boolean;
-  spans: TraceSpanView[];
-}
-
 /** The attributes a reader needs to follow a batch; the rest stays in Jaeger. */
 export const KEY_ATTRIBUTES: readonly string[] = [
   'http.request.method',
@@ -87,7 +52,7 @@ export const KEY_ATTRIBUTES: readonly string[] = [
 ];
 const KEY_PREFIX = 'trawl.';
 const MAX_TEXT = 500;
-const KINDS: readonly SpanKind[] = ['server', 'client', 'producer', 'consumer', 'internal'];
+const KINDS: readonly TraceSpanKind[] = ['server', 'client', 'producer', 'consumer', 'internal'];
 
 const ms = (micros: number) => Math.round(micros) / 1000;
 
@@ -97,7 +62,7 @@ function text(value: unknown): string {
   return points.length > MAX_TEXT ? `${points.slice(0, MAX_TEXT - 1).join('')}…` : raw;
 }
 
-function attributeValue(value: unknown): AttributeValue {
+function attributeValue(value: unknown): TraceAttributeValue {
   if (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) return value;
   return text(value);
 }
@@ -118,13 +83,13 @@ function errorOf(tags: Map<string, unknown>, span: JaegerSpan): { error: boolean
   return { error: true, message: typeof type === 'string' && type !== '' ? text(type) : null };
 }
 
-function spanView(span: JaegerSpan, trace: JaegerTrace, traceStart: number): TraceSpanView {
+function spanView(span: JaegerSpan, trace: JaegerTrace, traceStart: number): TraceSpan {
   const tags = new Map<string, unknown>((span.tags ?? []).map((tag) => [tag.key, tag.value]));
   const references = span.references ?? [];
   const parent = references.find((ref) => ref.refType === 'CHILD_OF');
   const kind = tags.get('span.kind');
   const { error, message } = errorOf(tags, span);
-  const attributes: Record<string, AttributeValue> = {};
+  const attributes: Record<string, TraceAttributeValue> = {};
   for (const [key, value] of tags) {
     if (KEY_ATTRIBUTES.includes(key) || key.startsWith(KEY_PREFIX)) attributes[key] = attributeValue(value);
   }
@@ -134,7 +99,7 @@ function spanView(span: JaegerSpan, trace: JaegerTrace, traceStart: number): Tra
     links: references.filter((ref) => ref.refType === 'FOLLOWS_FROM').map((ref) => ref.spanID),
     service: trace.processes[span.processID]?.serviceName ?? 'unknown',
     name: span.operationName,
-    kind: KINDS.includes(kind as SpanKind) ? (kind as SpanKind) : 'internal',
+    kind: KINDS.includes(kind as TraceSpanKind) ? (kind as TraceSpanKind) : 'internal',
     start_offset_ms: ms(span.startTime - traceStart),
     duration_ms: ms(span.duration),
     error,
@@ -156,7 +121,7 @@ function byStart(a: JaegerSpan, b: JaegerSpan): number {
  * The document of one trace, with at most `limit` spans (the earliest by start); the counts,
  * services, times and errors are always of the whole trace.
  */
-export function normaliseJaegerTrace(trace: JaegerTrace, limit: number): TraceDocumentView {
+export function normaliseJaegerTrace(trace: JaegerTrace, limit: number): TraceSummary {
   const spans = [...trace.spans].sort(byStart);
   const first = spans[0];
   const traceStart = first?.startTime ?? 0;

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { type AttributeValue, type SpanKind } from './jaeger-trace';
+import { type BatchTrace, type TraceAttributeValue, type TraceSpan, type TraceSpanKind } from '@trawl/contracts';
 
 export const DEFAULT_TRACE_SPANS = 2_000;
 export const MAX_TRACE_SPANS = 10_000;
@@ -22,7 +22,8 @@ export class TraceQueryDto {
   limit?: number;
 }
 
-export class TraceSpanDto {
+/** OpenAPI's description of a TraceSpan (the compiler keeps the two alike). */
+export class TraceSpanDto implements TraceSpan {
   @ApiProperty({ example: '6e0c63257de34c92' }) span_id!: string;
   @ApiProperty({
     type: String,
@@ -37,7 +38,7 @@ export class TraceSpanDto {
   links!: string[];
   @ApiProperty({ example: 'trawl-scraper' }) service!: string;
   @ApiProperty({ example: 'process trawl.domain-commands' }) name!: string;
-  @ApiProperty({ enum: ['server', 'client', 'producer', 'consumer', 'internal'] }) kind!: SpanKind;
+  @ApiProperty({ enum: ['server', 'client', 'producer', 'consumer', 'internal'] }) kind!: TraceSpanKind;
   @ApiProperty({ description: "Milliseconds from the trace's first span to this span's start", example: 12.345 })
   start_offset_ms!: number;
   @ApiProperty({ example: 3.21 }) duration_ms!: number;
@@ -53,10 +54,11 @@ export class TraceSpanDto {
       'error.type and every trawl.* attribute (batch, tenant, domain, attempt, message type…)',
     example: { 'messaging.destination.name': 'trawl.domain-commands', 'trawl.domain': 'example.com' },
   })
-  attributes!: Record<string, AttributeValue>;
+  attributes!: Record<string, TraceAttributeValue>;
 }
 
-export class BatchTraceDto {
+/** OpenAPI's description of a BatchTrace (the compiler keeps the two alike). */
+export class BatchTraceDto implements BatchTrace {
   @ApiProperty({ format: 'uuid' }) batch_id!: string;
   @ApiProperty({ example: '4bf92f3577b34da6a3ce929d0e0e4736' }) trace_id!: string;
   @ApiProperty({ description: 'Spans in the whole trace (also when spans is truncated)' }) span_count!: number;
