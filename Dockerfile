@@ -18,18 +18,21 @@ ENV SCARF_ANALYTICS=false \
     NPM_CONFIG_UPDATE_NOTIFIER=false
 
 # Manifests first (the workspace's too: npm needs every workspace's package.json), so the
-# dependency layer is rebuilt only when they change. No optional packages: they are native builds
-# the image never runs (the local stack's x64 PostgreSQL, the test compiler's per-platform
-# bindings), and leaving them out lets the same lock file build on amd64 and arm64.
+# dependency layer is rebuilt only when they change. Optional packages are installed here (npm
+# takes only those for this platform, amd64 or arm64): esbuild, which bundles the dashboard, ships
+# its binary as one. The runtime stage below leaves them all out.
 COPY package.json package-lock.json ./
 COPY tools/trawl-cli/package.json tools/trawl-cli/package.json
-RUN --mount=type=cache,target=/root/.npm npm ci --omit=optional --no-audit --no-fund --ignore-scripts
+RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund --ignore-scripts
 
 COPY . .
-# What `npm run build` does (tsc, then tsc-alias rewriting @trawl/* imports to relative paths).
+# What `npm run build` does: tsc, tsc-alias rewriting @trawl/* imports to relative paths, then the
+# dashboard type-checked and bundled into dist/dashboard (served by the gateway at /).
 RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json \
  && node node_modules/tsc-alias/dist/bin/index.js -p tsconfig.build.json \
- && test -f dist/apps/gateway/src/main.js
+ && node scripts/build-dashboard.mjs \
+ && test -f dist/apps/gateway/src/main.js \
+ && test -f dist/dashboard/index.html
 
 # ---- runtime: production dependencies and dist/ only, as an unprivileged user -----------------
 FROM ${NODE_IMAGE} AS runtime

@@ -1,11 +1,13 @@
-// Compiles the TypeScript (tsc, incremental, then path aliases rewritten) when sources are newer
-// than the last build. Used by `npm start` and `npm test` so each does its own setup.
+// Compiles the TypeScript (tsc, incremental, then path aliases rewritten) and bundles the dashboard
+// (scripts/build-dashboard.mjs) when sources are newer than the last build, or the bundle is missing.
+// Used by `npm start` and `npm test` so each does its own setup.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './stack/settings.mjs';
 
 const stamp = path.join(repoRoot, 'dist', '.build-stamp');
+const dashboard = path.join(repoRoot, 'dist', 'dashboard', 'index.html');
 const sources = [
   'apps',
   'libs',
@@ -31,19 +33,22 @@ function newestMtime(target) {
 
 export function buildIfNeeded() {
   const built = fs.existsSync(stamp) ? fs.statSync(stamp).mtimeMs : 0;
-  if (built > 0 && sources.every((source) => newestMtime(source) < built)) return;
+  const upToDate = built > 0 && sources.every((source) => newestMtime(source) < built);
+  if (upToDate && fs.existsSync(dashboard)) return;
   const started = Date.now();
-  process.stderr.write('building (tsc)...\n');
+  process.stderr.write('building (tsc, then the dashboard with esbuild)...\n');
   for (const [command, args] of [
     ['tsc', ['-p', 'tsconfig.build.json']],
     ['tsc-alias', ['-p', 'tsconfig.build.json']],
+    [process.execPath, [path.join(repoRoot, 'scripts', 'build-dashboard.mjs')]],
   ]) {
-    const result = spawnSync(path.join(repoRoot, 'node_modules', '.bin', command), args, {
+    const program = path.isAbsolute(command) ? command : path.join(repoRoot, 'node_modules', '.bin', command);
+    const result = spawnSync(program, args, {
       cwd: repoRoot,
       stdio: 'inherit',
     });
     if (result.status !== 0) {
-      process.stderr.write(`build failed: ${command} exited with ${result.status}\n`);
+      process.stderr.write(`build failed: ${path.basename(command)} exited with ${result.status}\n`);
       process.exit(1);
     }
   }

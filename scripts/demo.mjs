@@ -117,6 +117,7 @@ process.stdout.write(
     '',
     `The demo batch ${batchId} has ended (trawl exit code ${watched}: 0 is complete, 3 partial; three of the`,
     'demo sites fail on purpose: one resets every connection, one answers 404, one denies all in robots.txt).',
+    `  dashboard:   ${gateway}/  (sign in with the key below)`,
     `  API docs:    ${gateway}/docs`,
     `  your key:    ${key}`,
     `  try:         export TRAWL_API_KEY=${key} TRAWL_GATEWAY=${gateway}`,

@@ -24,6 +24,7 @@ import { BatchReadsService } from './batches/batch-reads.service';
 import { BatchSubmissionService } from './batches/batch-submission.service';
 import { BatchesController } from './batches/batches.controller';
 import { Database } from './common/database';
+import { DashboardController } from './dashboard/dashboard.controller';
 import { V3CompatController } from './compat/v3.controller';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { createValidationPipe } from './http/validation';
@@ -43,7 +44,14 @@ export class GatewayModule {
         PersistenceModule.forRoot({ applicationName: 'trawl-gateway' }),
         MessagingModule.forRoot({ clientId: 'trawl-gateway' }),
       ],
-      controllers: [HealthController, BatchesController, BatchTraceController, V3CompatController, StatsController],
+      controllers: [
+        HealthController,
+        BatchesController,
+        BatchTraceController,
+        V3CompatController,
+        StatsController,
+        DashboardController,
+      ],
       providers: [
         {
           provide: READINESS_CHECKS,

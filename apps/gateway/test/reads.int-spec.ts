@@ -137,6 +137,7 @@ describe('reading batches, domains and stats; cancelling', () => {
         started_at: null,
         finished_at: null,
         error: null,
+        extraction: null,
       });
       expect(body.next_cursor).toBeNull();
     });
@@ -221,6 +222,13 @@ describe('reading batches, domains and stats; cancelling', () => {
         extraction: null,
         pages: [],
       });
+      // The list has each domain's extraction too (the dashboard's table shows it), without the pages.
+      const listed = await get<Page<Record<string, unknown>>>(`/api/v1/batches/${id}/domains`);
+      expect(listed.body.items.map((item) => [item.domain, item.extraction])).toEqual([
+        ['shop.example', { emails: ['hi@shop.example'], phones: [], socials: [], technologies: ['nginx'] }],
+        ['down.example', null],
+      ]);
+      expect(listed.body.items[0]).not.toHaveProperty('pages');
       expect((await get(`/api/v1/batches/${id}/domains/other.example`)).status).toBe(404);
       expect((await get(`/api/v1/batches/${id}/domains/127.0.0.1`)).status).toBe(400);
     });

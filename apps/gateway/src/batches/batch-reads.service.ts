@@ -38,7 +38,7 @@ const BATCH_COLUMNS = `b.id, b.status, b.total_domains, b.succeeded_domains, b.f
   b.start_time, b.end_time, b.cancel_requested_at, b.stuck_since, b.retry_rounds, b.retry_requested_at`;
 
 const DOMAIN_COLUMNS = `d.domain, d.ordinal, d.status, d.attempt, d.deliveries, d.pages_scraped, d.started_at, d.finished_at,
-  d.error_class, d.error_message, d.error_retryable`;
+  d.error_class, d.error_message, d.error_retryable, d.extraction`;
 
 /** The DTOs let only cursors of the documented form through; every such cursor decodes. */
 function cursorOrThrow<T>(cursor: string | undefined, decode: (cursor: string) => T | undefined): T | undefined {
@@ -103,7 +103,7 @@ export class BatchReadsService {
     }
     await this.assertBatchVisible(tenant, batchId);
     const [row] = await this.database.rows<DomainRow>(
-      `select ${DOMAIN_COLUMNS}, d.extraction from batch_domains d where d.batch_id = $1 and d.domain = $2`,
+      `select ${DOMAIN_COLUMNS} from batch_domains d where d.batch_id = $1 and d.domain = $2`,
       [batchId, normalised.domain],
     );
     if (!row) throw notFound(`domain ${normalised.domain} is not in batch ${batchId}`);

@@ -166,13 +166,13 @@ export function domainSummary(row: DomainRow): DomainSummaryDto {
       row.error_class === null
         ? null
         : { class: row.error_class, message: row.error_message ?? '', retryable: row.error_retryable ?? false },
+    extraction: row.extraction ?? null,
   };
 }
 
 export function domainDetail(row: DomainRow, pages: PageRow[]): DomainDetailDto {
   return {
     ...domainSummary(row),
-    extraction: row.extraction ?? null,
     pages: pages.map((page): PageDto => ({
       url: page.url,
       final_url: page.final_url,

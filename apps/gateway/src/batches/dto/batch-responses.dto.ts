@@ -82,6 +82,18 @@ export class ScrapeErrorDto {
   @ApiProperty() retryable!: boolean;
 }
 
+export class SocialProfileDto {
+  @ApiProperty() platform!: string;
+  @ApiProperty() url!: string;
+}
+
+export class ExtractionDto {
+  @ApiProperty({ type: [String] }) emails!: string[];
+  @ApiProperty({ type: [String] }) phones!: string[];
+  @ApiProperty({ type: [SocialProfileDto] }) socials!: SocialProfileDto[];
+  @ApiProperty({ type: [String] }) technologies!: string[];
+}
+
 export class DomainSummaryDto {
   @ApiProperty({ example: 'example.com' }) domain!: string;
   @ApiProperty({ enum: DOMAIN_STATUSES }) status!: DomainStatus;
@@ -98,23 +110,18 @@ export class DomainSummaryDto {
   @timestamp('Start of the current or last attempt', true) started_at!: string | null;
   @timestamp('When the domain ended', true) finished_at!: string | null;
   @ApiProperty({ type: ScrapeErrorDto, nullable: true }) error!: ScrapeErrorDto | null;
+  @ApiProperty({
+    type: ExtractionDto,
+    nullable: true,
+    description:
+      "What the domain's pages said about the site (e-mails, phones, social profiles, technologies); null until scraped",
+  })
+  extraction!: ExtractionDto | null;
 }
 
 export class DomainListDto {
   @ApiProperty({ type: [DomainSummaryDto] }) items!: DomainSummaryDto[];
   @ApiProperty({ type: String, nullable: true }) next_cursor!: string | null;
-}
-
-export class SocialProfileDto {
-  @ApiProperty() platform!: string;
-  @ApiProperty() url!: string;
-}
-
-export class ExtractionDto {
-  @ApiProperty({ type: [String] }) emails!: string[];
-  @ApiProperty({ type: [String] }) phones!: string[];
-  @ApiProperty({ type: [SocialProfileDto] }) socials!: SocialProfileDto[];
-  @ApiProperty({ type: [String] }) technologies!: string[];
 }
 
 export class PageDto {
@@ -136,7 +143,6 @@ export class PageDto {
 }
 
 export class DomainDetailDto extends DomainSummaryDto {
-  @ApiProperty({ type: ExtractionDto, nullable: true }) extraction!: ExtractionDto | null;
   @ApiProperty({ type: [PageDto] }) pages!: PageDto[];
 }
 
