@@ -62,6 +62,11 @@ describe('npm run demo', () => {
     expect(stdout).toContain(`http://127.0.0.1:${ports[0]}/docs`);
     const docs = await fetch(`http://127.0.0.1:${ports[0]}/docs-json`);
     expect(docs.status).toBe(200);
+    // The dashboard it points newcomers to is there, built.
+    expect(stdout).toMatch(new RegExp(`dashboard:\\s+http://127\\.0\\.0\\.1:${ports[0]}/ `));
+    const dashboard = await fetch(`http://127.0.0.1:${ports[0]}/`);
+    expect(dashboard.status).toBe(200);
+    expect(await dashboard.text()).toContain('<script');
 
     demo.kill('SIGINT');
     expect(await exited).toBe(0);
