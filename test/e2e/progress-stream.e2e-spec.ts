@@ -101,6 +101,13 @@ describe("a batch's progress as Server-Sent Events", () => {
     );
     expect(resumed.events[resumed.events.length - 1]!.event).toBe('end');
 
+    // Resuming past every change (a client that saw ids from a later state, or a made-up one): the
+    // counts come without an id lower than the one it holds, then `end`.
+    const beyond = String(Math.max(...ids) + 1_000);
+    const past = await readStream(url, key, beyond);
+    expect(past.events.map((e) => e.event)).toEqual(['progress', 'end']);
+    expect(past.events.every((e) => e.id === undefined || Number(e.id) > Number(beyond))).toBe(true);
+
     // After the end, a new stream is the whole picture at once: each domain once, the counts, `end`.
     const after = await readStream(url, key);
     expect(after.events.filter((e) => e.event === 'domain')).toHaveLength(6);

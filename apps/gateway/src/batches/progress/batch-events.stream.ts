@@ -111,7 +111,9 @@ export class BatchEventsStream implements BeforeApplicationShutdown {
       const { batch } = snapshot;
       const seq = BigInt(batch.change_seq);
       if (seq > since || !progressSent) {
-        await send('progress', seq, {
+        // The first counts go out even when they are not newer than what the client has (it resumed
+        // past them): then without an id, so that ids never go back.
+        await send('progress', seq > since ? seq : null, {
           status: batch.status,
           total_domains: batch.total_domains,
           completed_domains: batch.succeeded_domains,
@@ -178,9 +180,13 @@ export class BatchEventsStream implements BeforeApplicationShutdown {
         [batchId],
       );
       if (!batch) return undefined;
+      // Ordered by the column, d.change_seq: a bare `change_seq` would name the output column, the
+      // text, and sort 10 and 11 before 9.
       const domains = await em.query<DomainChangeRow[]>(
-        `select domain, ordinal, status, attempt, error_class, change_seq::text from batch_domains
-         where batch_id = $1 and (change_seq, ordinal) > ($2::bigint, $3::int) order by change_seq, ordinal limit $4`,
+        `select d.domain, d.ordinal, d.status, d.attempt, d.error_class, d.change_seq::text as change_seq
+         from batch_domains d
+         where d.batch_id = $1 and (d.change_seq, d.ordinal) > ($2::bigint, $3::int)
+         order by d.change_seq, d.ordinal limit $4`,
         [batchId, since.toString(), afterOrdinal, CATCH_UP_ROWS],
       );
       return { batch, domains, more: domains.length === CATCH_UP_ROWS };
