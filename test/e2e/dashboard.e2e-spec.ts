@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page, type Request } from 'playwright-core';
 import { startFixtureWeb, type FixtureWeb } from '../fixture-web/fixture-web.server';
+import { eventually } from '../support/eventually';
 import { stackEnv } from '../support/stack-env';
 import { TrawlUnderTest } from '../support/trawl-services';
 
@@ -126,7 +127,10 @@ describe('the web dashboard', () => {
   let completed: string;
   it('submits a batch and follows it to complete in the list, live over the event stream', async () => {
     const listReadsBefore = () => requests.filter((r) => r.startsWith('GET /api/v1/batches?')).length;
+    const beforeSubmit = listReadsBefore();
     completed = await submit(['ui-a.ok.fixture.test', 'ui-b.ok.fixture.test', 'ui-c.ok.fixture.test']);
+    // A submission reads the list once (it may go out just after the notice shows); none after that.
+    await eventually(() => expect(listReadsBefore()).toBe(beforeSubmit + 1), { timeoutMs: 10_000, intervalMs: 50 });
     const reads = listReadsBefore();
     await listRow(completed).and(page.locator('[data-status="complete"]')).waitFor({ timeout: 45_000 });
     expect(await listRow(completed).locator('.progress-text').textContent()).toMatch(/^3\/3/);
