@@ -7,6 +7,7 @@ import {
   type BatchList as BatchListDocument,
   BATCH_STATUSES,
   type BatchStatus,
+  type BatchSummary,
   isTerminal,
 } from '../api/types';
 import { formatTime, shortId } from '../format';
@@ -14,20 +15,16 @@ import { useBatchEvents } from '../live/use-batch-events';
 import { hrefOf } from '../route';
 import { Alert } from './alert';
 import { ProgressBar } from './progress-bar';
+import { StatusSelect } from './status-select';
 
 /** At most this many rows follow their batch live: a browser opens only ~6 connections to one host. */
 const MAX_LIVE = 4;
 const PAGE_SIZE = 20;
 
-interface ListedBatch {
-  batch_id: string;
-  status: BatchStatus;
-  total_domains: number;
-  completed_domains: number;
-  failed_domains: number;
-  cancelled_domains: number;
-  created_at: string;
-}
+type ListedBatch = Pick<
+  BatchSummary,
+  'batch_id' | 'status' | 'total_domains' | 'completed_domains' | 'failed_domains' | 'cancelled_domains' | 'created_at'
+>;
 
 /** A just-accepted batch, shown before the projection lists it. */
 const fromAccepted = (accepted: BatchAccepted): ListedBatch => ({
@@ -104,22 +101,15 @@ export function BatchList({ api, submitted }: { api: Api; submitted: BatchAccept
       <div class="heading-row">
         <h2 id="batches-title">Batches</h2>
         <div class="inline">
-          <label for="batch-status-filter">Status</label>
-          <select
+          <StatusSelect
             id="batch-status-filter"
+            statuses={BATCH_STATUSES}
             value={status}
-            onChange={(event) => {
-              setStatus(event.currentTarget.value as BatchStatus | '');
+            onChange={(value) => {
+              setStatus(value);
               setCursors([null]);
             }}
-          >
-            <option value="">all</option>
-            {BATCH_STATUSES.map((value) => (
-              <option value={value} key={value}>
-                {value}
-              </option>
-            ))}
-          </select>
+          />
           <button type="button" onClick={() => void load()}>
             Refresh
           </button>

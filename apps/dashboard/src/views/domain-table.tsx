@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { type Api } from '../api/client';
 import { messageOf } from '../api/failure';
 import { queryString } from '../api/query';
-import { DOMAIN_STATUSES, type DomainList, type DomainStatus } from '../api/types';
+import { DOMAIN_STATUSES, type DomainList } from '../api/types';
 import { formatList } from '../format';
 import { type DomainChange } from '../live/progress';
 import {
@@ -17,6 +17,7 @@ import {
 } from '../state/domain-table';
 import { hrefOf } from '../route';
 import { Alert } from './alert';
+import { StatusSelect } from './status-select';
 
 /** What the batch page drives: live status changes, and a full reload when the batch ends. */
 export interface DomainTableHandle {
@@ -159,19 +160,12 @@ export function DomainTable({
       <div class="heading-row">
         <h2 id="domains-title">Domains</h2>
         <div class="inline">
-          <label for="domain-status-filter">Status</label>
-          <select
+          <StatusSelect
             id="domain-status-filter"
+            statuses={DOMAIN_STATUSES}
             value={view.status}
-            onChange={(event) => update({ status: event.currentTarget.value as DomainStatus | '' })}
-          >
-            <option value="">all</option>
-            {DOMAIN_STATUSES.map((status) => (
-              <option key={status} value={status}>
-                {status}
-              </option>
-            ))}
-          </select>
+            onChange={(status) => update({ status })}
+          />
           <label for="domain-text-filter">Filter</label>
           <input
             id="domain-text-filter"

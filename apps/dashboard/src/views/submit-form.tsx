@@ -19,6 +19,32 @@ function FieldError({ field, errors }: { field: Field; errors: Partial<Record<Fi
   );
 }
 
+/** A labelled number input with the API's message for it beside it. */
+function NumberField(props: {
+  field: Field;
+  label: string;
+  value: string;
+  onInput: (value: string) => void;
+  errors: Partial<Record<Field, string>>;
+}) {
+  const { field, label, value, onInput, errors } = props;
+  return (
+    <div>
+      <label for={field}>{label}</label>
+      <input
+        id={field}
+        name={field}
+        inputMode="numeric"
+        value={value}
+        aria-invalid={errors[field] ? 'true' : 'false'}
+        aria-describedby={`${field}-error`}
+        onInput={(event) => onInput(event.currentTarget.value)}
+      />
+      <FieldError field={field} errors={errors} />
+    </div>
+  );
+}
+
 /** Submits a batch: domains pasted or from a file, max_pages, max_concurrent_jobs; the API's errors beside each field. */
 export function SubmitForm({ api, onSubmitted }: { api: Api; onSubmitted: (accepted: BatchAccepted) => void }) {
   const [domains, setDomains] = useState('');
@@ -86,32 +112,20 @@ export function SubmitForm({ api, onSubmitted }: { api: Api; onSubmitted: (accep
           onChange={(event) => void readFile(event.currentTarget)}
         />
         <div class="row">
-          <div>
-            <label for="max_pages">Max pages per domain (1–1000)</label>
-            <input
-              id="max_pages"
-              name="max_pages"
-              inputMode="numeric"
-              value={maxPages}
-              aria-invalid={invalid('max_pages')}
-              aria-describedby="max_pages-error"
-              onInput={(event) => setMaxPages(event.currentTarget.value)}
-            />
-            <FieldError field="max_pages" errors={errors} />
-          </div>
-          <div>
-            <label for="max_concurrent_jobs">Max concurrent jobs (1–100)</label>
-            <input
-              id="max_concurrent_jobs"
-              name="max_concurrent_jobs"
-              inputMode="numeric"
-              value={concurrency}
-              aria-invalid={invalid('max_concurrent_jobs')}
-              aria-describedby="max_concurrent_jobs-error"
-              onInput={(event) => setConcurrency(event.currentTarget.value)}
-            />
-            <FieldError field="max_concurrent_jobs" errors={errors} />
-          </div>
+          <NumberField
+            field="max_pages"
+            label="Max pages per domain (1–1000)"
+            value={maxPages}
+            onInput={setMaxPages}
+            errors={errors}
+          />
+          <NumberField
+            field="max_concurrent_jobs"
+            label="Max concurrent jobs (1–100)"
+            value={concurrency}
+            onInput={setConcurrency}
+            errors={errors}
+          />
         </div>
         <Alert message={formError} />
         <Alert message={notice} kind="notice" />
