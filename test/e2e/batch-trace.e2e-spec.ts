@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import net from 'node:net';
 import { Client } from 'pg';
+import { type BatchTrace as TraceDocument } from '@trawl/contracts';
 import { startFixtureWeb, type FixtureWeb } from '../fixture-web/fixture-web.server';
 import { eventually } from '../support/eventually';
 import { stackEnv } from '../support/stack-env';
@@ -8,32 +9,6 @@ import { apiClient, TrawlUnderTest } from '../support/trawl-services';
 
 jest.setTimeout(180_000);
 
-interface Span {
-  span_id: string;
-  parent_span_id: string | null;
-  links: string[];
-  service: string;
-  name: string;
-  kind: string;
-  start_offset_ms: number;
-  duration_ms: number;
-  error: boolean;
-  error_message: string | null;
-  attributes: Record<string, string | number | boolean>;
-}
-interface TraceDocument {
-  batch_id: string;
-  trace_id: string;
-  span_count: number;
-  services: string[];
-  start_time: string;
-  duration_ms: number;
-  error_count: number;
-  truncated: boolean;
-  jaeger_ui_url?: string;
-  domain_traces_query: string;
-  spans: Span[];
-}
 interface ErrorBody {
   statusCode: number;
   message: string;

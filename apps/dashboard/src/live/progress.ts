@@ -1,14 +1,10 @@
-import { type BatchStatus, type DomainStatus } from '../api/types';
+import { type BatchStatus, type BatchSummary, type DomainStatus } from '../api/types';
 
 /** A batch's counts as the event stream reports them. */
-export interface Progress {
-  status: BatchStatus;
-  total_domains: number;
-  completed_domains: number;
-  failed_domains: number;
-  cancelled_domains: number;
-  progress: number;
-}
+export type Progress = Pick<
+  BatchSummary,
+  'status' | 'total_domains' | 'completed_domains' | 'failed_domains' | 'cancelled_domains' | 'progress'
+>;
 
 export interface DomainChange {
   domain: string;
