@@ -43,6 +43,7 @@ interface Row {
   ratio?: number;
   cpuMsPerPage?: Record<CpuService, number>;
   maxRssMb?: number;
+  machine: MachineLoad;
 }
 
 const TERMINAL = ['complete', 'partial', 'failed', 'cancelled'];
@@ -67,6 +68,47 @@ function cpuMs(pid: number): number {
   return ((Number(fields[14 - 3]) + Number(fields[15 - 3])) * 1000) / CLOCK_TICKS;
 }
 
+/** The machine's CPU time so far, from the aggregate line of /proc/stat, in ms. */
+interface MachineCpu {
+  busyMs: number;
+  totalMs: number;
+  stealMs: number;
+}
+
+function machineCpu(): MachineCpu {
+  const line = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+  // cpu user nice system idle iowait irq softirq steal (guest time is inside user)
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  const toMs = (ticks: number) => (ticks * 1000) / CLOCK_TICKS;
+  const total = user! + nice! + system! + idle! + iowait! + irq! + softirq! + steal!;
+  return { busyMs: toMs(total - idle! - iowait!), totalMs: toMs(total), stealMs: toMs(steal!) };
+}
+
+/** How busy the whole machine was over a phase: every process on it, the bench's own included. */
+interface MachineLoad {
+  busyShare: number;
+  stealShare: number;
+  cpuMsPerPage: number;
+}
+
+function machineLoad(before: MachineCpu, pages: number): MachineLoad {
+  const after = machineCpu();
+  const total = after.totalMs - before.totalMs;
+  const busy = after.busyMs - before.busyMs;
+  return {
+    busyShare: total > 0 ? busy / total : NaN,
+    stealShare: total > 0 ? (after.stealMs - before.stealMs) / total : NaN,
+    cpuMsPerPage: pages > 0 ? busy / pages : NaN,
+  };
+}
+
+function describeMachine(load: MachineLoad): string {
+  return (
+    `machine ${(100 * load.busyShare).toFixed(0)}% busy (steal ${(100 * load.stealShare).toFixed(1)}%), ` +
+    `${load.cpuMsPerPage.toFixed(2)} ms CPU/page in all`
+  );
+}
+
 function rssMb(pid: number): number {
   const match = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) / 1024 : 0;
@@ -85,7 +127,10 @@ async function bareSite(web: BenchWeb, host: string, agent: Agent): Promise<{ re
   return { requests: urls.length, failed };
 }
 
-async function bareLoop(web: BenchWeb, sitesInFlight: number): Promise<{ seconds: number; pages: number }> {
+async function bareLoop(
+  web: BenchWeb,
+  sitesInFlight: number,
+): Promise<{ seconds: number; pages: number; machine: MachineLoad }> {
   const connect = buildConnector({});
   // Like TRAWL_RESOLVE: URL and Host keep the site's name, the connection goes to the bench web.
   // Connection settings as in the scraper's createCrawlAgent.
@@ -98,6 +143,8 @@ async function bareLoop(web: BenchWeb, sitesInFlight: number): Promise<{ seconds
   let next = 0;
   let requests = 0;
   let failed = 0;
+  const machineBefore = machineCpu();
+  const benchCpuBefore = process.cpuUsage();
   const started = performance.now();
   try {
     await Promise.all(
@@ -114,12 +161,16 @@ async function bareLoop(web: BenchWeb, sitesInFlight: number): Promise<{ seconds
   }
   const seconds = (performance.now() - started) / 1000;
   const pages = web.stats.pages;
+  const machine = machineLoad(machineBefore, pages);
+  const benchCpu = process.cpuUsage(benchCpuBefore);
   process.stdout.write(
     `  bare loop: ${requests} requests (${failed} not 200), ${pages} pages, ${seconds.toFixed(2)} s, ` +
       `${(pages / seconds).toFixed(0)} pages/s, ${(web.stats.bytes / seconds / 1e6).toFixed(1)} MB/s, ` +
-      `${web.stats.meanOpen.toFixed(1)} requests open on average\n`,
+      `${web.stats.meanOpen.toFixed(1)} requests open on average\n` +
+      `    bench process (web + loop) ${((benchCpu.user + benchCpu.system) / 1000 / pages).toFixed(2)} ms CPU/page; ` +
+      `${describeMachine(machine)}\n`,
   );
-  return { seconds, pages };
+  return { seconds, pages, machine };
 }
 
 async function trawlRun(
@@ -156,6 +207,7 @@ async function trawlRun(
     web.resetStats();
     const cpuBefore = CPU_SERVICES.map((name) => cpuMs(pids[name]));
     const benchCpuBefore = process.cpuUsage();
+    const machineBefore = machineCpu();
     const started = performance.now();
     const created = await api<{ batch_id: string }>('POST', '/api/v1/batches', {
       domains: web.hosts,
@@ -175,10 +227,11 @@ async function trawlRun(
     const seconds = (performance.now() - started) / 1000;
     const cpuAfter = CPU_SERVICES.map((name) => cpuMs(pids[name]));
     const benchCpu = process.cpuUsage(benchCpuBefore);
+    const pages = web.stats.pages;
+    const machine = machineLoad(machineBefore, pages);
     clearInterval(sampler);
     maxRss = Math.max(maxRss, rssMb(pids.scraper));
 
-    const pages = web.stats.pages;
     const perPage = (ms: number) => (pages > 0 ? ms / pages : NaN);
     const cpuMsPerPage = Object.fromEntries(
       CPU_SERVICES.map((name, i) => [name, perPage(cpuAfter[i]! - cpuBefore[i]!)]),
@@ -195,9 +248,11 @@ async function trawlRun(
         `    CPU ms/page: ${CPU_SERVICES.map((name) => `${name} ${cpuMsPerPage[name].toFixed(2)}`).join(', ')}; ` +
           `bench process (web + poll) ${perPage((benchCpu.user + benchCpu.system) / 1000).toFixed(2)}; ` +
           `max scraper RSS ${maxRss.toFixed(0)} MB`,
+        // The rest of the machine's CPU: Kafka, Postgres, Jaeger, the gateway, the bench web and poll.
+        `    ${describeMachine(machine)}`,
       ].join('\n') + '\n',
     );
-    return { pages, seconds, cpuMsPerPage, maxRssMb: maxRss };
+    return { pages, seconds, cpuMsPerPage, maxRssMb: maxRss, machine };
   } finally {
     clearInterval(sampler);
     await trawl.stop();
@@ -214,6 +269,7 @@ function table(rows: Row[]): string {
     'ratio to bare',
     'CPU ms/page scraper/scheduler/aggregator/sum',
     'max scraper RSS MB',
+    'machine busy, CPU ms/page in all',
   ];
   const lines = rows.map((row) => {
     const cpu = row.cpuMsPerPage;
@@ -230,6 +286,7 @@ function table(rows: Row[]): string {
             .join(' / ')
         : '-',
       row.maxRssMb === undefined ? '-' : row.maxRssMb.toFixed(0),
+      `${(100 * row.machine.busyShare).toFixed(0)}%, ${row.machine.cpuMsPerPage.toFixed(2)}`,
     ];
   });
   const widths = header.map((title, i) => Math.max(title.length, ...lines.map((cells) => cells[i]!.length)));

@@ -89,19 +89,25 @@ export class BatchFlowStore {
     return true;
   }
 
-  /** The batch, locked for this transaction (events and timers of one batch never interleave). */
+  /**
+   * The batch, locked for this transaction (events and timers of one batch never interleave), with
+   * the competition for dispatch capacity (served by scheduler_batches_active_idx: the unfinished
+   * batches are few). One round trip: the counts come from the statement's snapshot, taken before
+   * any wait for the lock; they only weigh the batch's fair share, the locked row is its newest.
+   */
   async lock(batchId: string): Promise<StoredBatch | undefined> {
-    const rows: BatchRow[] = await this.em.query(`select * from scheduler_batches where batch_id = $1 for update`, [
-      batchId,
-    ]);
+    const rows: (BatchRow & { tenants: number; tenant_batches: number })[] = await this.em.query(
+      `select b.*, c.tenants, c.tenant_batches
+       from scheduler_batches b
+       cross join lateral (
+         select count(distinct tenant)::int as tenants, count(*) filter (where tenant = b.tenant)::int as tenant_batches
+         from scheduler_batches where not finished) c
+       where b.batch_id = $1
+       for update of b`,
+      [batchId],
+    );
     const row = rows[0];
     if (!row) return undefined;
-    // Served by scheduler_batches_active_idx: the unfinished batches are few.
-    const [competition] = await this.em.query<{ tenants: number; tenant_batches: number }[]>(
-      `select count(distinct tenant)::int as tenants, count(*) filter (where tenant = $1)::int as tenant_batches
-       from scheduler_batches where not finished`,
-      [row.tenant],
-    );
     return {
       batch: {
         batchId: row.batch_id,
@@ -118,86 +124,56 @@ export class BatchFlowStore {
         started: row.started,
         cancelRequested: row.cancel_requested,
         finished: row.finished,
-        competition: { tenants: competition?.tenants ?? 1, tenantBatches: competition?.tenant_batches ?? 1 },
+        competition: { tenants: Math.max(1, row.tenants), tenantBatches: Math.max(1, row.tenant_batches) },
       },
       traceHeaders: row.trace_headers,
     };
   }
 
-  /** The domains a decision selected (`rowsFor`), each once. */
+  /** The domains a decision selected (`rowsFor`), each once; one statement whatever it names. */
   async load(batchId: string, selection: DomainSelection): Promise<FlowDomain[]> {
-    const rows: FlowDomain[] = [];
-    if (selection.named.length > 0) rows.push(...(await this.domainsNamed(batchId, selection.named)));
-    if (selection.window) rows.push(...(await this.window(batchId, selection.window.from, selection.window.count)));
-    if (selection.cancellable) rows.push(...(await this.cancellable(batchId)));
-    if (selection.dueBy) rows.push(...(await this.due(batchId, selection.dueBy)));
-    return [...new Map(rows.map((row) => [row.ordinal, row])).values()];
-  }
-
-  private async domainsNamed(batchId: string, names: string[]): Promise<FlowDomain[]> {
-    return this.select(`batch_id = $1 and domain = any($2::text[])`, [batchId, names]);
-  }
-
-  /** The next pending domains, for release: at most `count` from `fromOrdinal`. */
-  private async window(batchId: string, fromOrdinal: number, count: number): Promise<FlowDomain[]> {
-    return this.select(`batch_id = $1 and ordinal >= $2 and ordinal < $3`, [batchId, fromOrdinal, fromOrdinal + count]);
-  }
-
-  /** Domains a cancel can still stop: never queued in the log, or waiting for a retry. */
-  private async cancellable(batchId: string): Promise<FlowDomain[]> {
-    return this.select(`batch_id = $1 and (status = 'pending' or awaiting_retry)`, [batchId]);
-  }
-
-  private async due(batchId: string, now: Date): Promise<FlowDomain[]> {
-    return this.select(`batch_id = $1 and due_at <= $2`, [batchId, now]);
-  }
-
-  private async select(where: string, params: unknown[]): Promise<FlowDomain[]> {
+    const params: unknown[] = [batchId];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const conditions: string[] = [];
+    if (selection.named.length > 0) conditions.push(`domain = any(${param(selection.named)}::text[])`);
+    if (selection.window) {
+      // The next pending domains, for release: at most `count` from `from`.
+      const { from, count } = selection.window;
+      conditions.push(`ordinal >= ${param(from)}::int and ordinal < ${param(from + count)}::int`);
+    }
+    // Domains a cancel can still stop: never queued in the log, or waiting for a retry.
+    if (selection.cancellable) conditions.push(`(status = 'pending' or awaiting_retry)`);
+    if (selection.dueBy) conditions.push(`due_at <= ${param(selection.dueBy)}::timestamptz`);
+    if (conditions.length === 0) return [];
+    // A union rather than one `or`: each branch keeps its own index (by domain, by ordinal).
     const rows: DomainRow[] = await this.em.query(
-      `select ${DOMAIN_COLUMNS} from scheduler_domains where ${where}`,
+      conditions
+        .map((condition) => `select ${DOMAIN_COLUMNS} from scheduler_domains where batch_id = $1 and ${condition}`)
+        .join(' union '),
       params,
     );
     return rows.map(domainFromRow);
   }
 
+  /** The batch's row and the changed domains' rows, in one statement (a round trip per run of decisions). */
   async save(batch: FlowBatch, domains: FlowDomain[]): Promise<void> {
-    await this.em.query(
-      `update scheduler_batches set next_ordinal = $2, release_end = $3, in_flight = $4, ended = $5, started = $6,
-         cancel_requested = $7, finished = $8 where batch_id = $1`,
-      [
-        batch.batchId,
-        batch.nextOrdinal,
-        batch.releaseEnd,
-        batch.inFlight,
-        batch.ended,
-        batch.started,
-        batch.cancelRequested,
-        batch.finished,
-      ],
-    );
-    if (domains.length > 0) await this.saveDomains(batch.batchId, domains);
-    if (batch.finished) {
-      // Nothing more will happen to the other domains; the failed ones stay for a retry-failed
-      // request, the batch row to recognise late events.
-      await this.em.query(`delete from scheduler_domains where batch_id = $1 and status <> 'failed'`, [batch.batchId]);
-    }
-  }
-
-  /** Rows by domain: a retry round moves a row to a new ordinal, or brings back one a finished batch no longer kept. */
-  private async saveDomains(batchId: string, domains: FlowDomain[]): Promise<void> {
-    await this.em.query(
-      `insert into scheduler_domains (batch_id, ordinal, domain, status, attempt, awaiting_retry, last_error, deliveries,
-         round_start, dispatched_attempt, due_at)
-       select $1, u.* from unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::boolean[], $7::jsonb[], $8::int[],
-                   $9::int[], $10::int[], $11::timestamptz[])
-         as u(ordinal, domain, status, attempt, awaiting_retry, last_error, deliveries, round_start, dispatched_attempt,
-              due_at)
-       on conflict (batch_id, domain) do update set ordinal = excluded.ordinal, status = excluded.status,
-         attempt = excluded.attempt, awaiting_retry = excluded.awaiting_retry, last_error = excluded.last_error,
-         deliveries = excluded.deliveries, round_start = excluded.round_start,
-         dispatched_attempt = excluded.dispatched_attempt, due_at = excluded.due_at`,
-      [
-        batchId,
+    const params: unknown[] = [
+      batch.batchId,
+      batch.nextOrdinal,
+      batch.releaseEnd,
+      batch.inFlight,
+      batch.ended,
+      batch.started,
+      batch.cancelRequested,
+      batch.finished,
+    ];
+    const updateBatch = `update scheduler_batches set next_ordinal = $2, release_end = $3, in_flight = $4, ended = $5,
+         started = $6, cancel_requested = $7, finished = $8 where batch_id = $1`;
+    if (domains.length === 0) {
+      await this.em.query(updateBatch, params);
+    } else {
+      // Rows by domain: a retry round moves a row to a new ordinal, or brings back one a finished batch no longer kept.
+      params.push(
         domains.map((d) => d.ordinal),
         domains.map((d) => d.domain),
         domains.map((d) => d.view.status),
@@ -208,8 +184,28 @@ export class BatchFlowStore {
         domains.map((d) => d.view.roundStart),
         domains.map((d) => d.dispatchedAttempt),
         domains.map((d) => d.dueAt),
-      ],
-    );
+      );
+      await this.em.query(
+        `with saved_batch as (${updateBatch})
+         insert into scheduler_domains (batch_id, ordinal, domain, status, attempt, awaiting_retry, last_error,
+           deliveries, round_start, dispatched_attempt, due_at)
+         select $1, u.* from unnest($9::int[], $10::text[], $11::text[], $12::int[], $13::boolean[], $14::jsonb[],
+                     $15::int[], $16::int[], $17::int[], $18::timestamptz[])
+           as u(ordinal, domain, status, attempt, awaiting_retry, last_error, deliveries, round_start,
+                dispatched_attempt, due_at)
+         on conflict (batch_id, domain) do update set ordinal = excluded.ordinal, status = excluded.status,
+           attempt = excluded.attempt, awaiting_retry = excluded.awaiting_retry, last_error = excluded.last_error,
+           deliveries = excluded.deliveries, round_start = excluded.round_start,
+           dispatched_attempt = excluded.dispatched_attempt, due_at = excluded.due_at`,
+        params,
+      );
+    }
+    if (batch.finished) {
+      // Nothing more will happen to the other domains; the failed ones stay for a retry-failed
+      // request, the batch row to recognise late events. A statement of its own: it deletes rows
+      // the upsert above may have written, which one statement's snapshot would not see.
+      await this.em.query(`delete from scheduler_domains where batch_id = $1 and status <> 'failed'`, [batch.batchId]);
+    }
   }
 
   /** Batches with a timer due, oldest first. */
