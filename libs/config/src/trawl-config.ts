@@ -31,9 +31,10 @@ export const trawlEnv = {
    * to gather (up to 256 KiB) before it returns what there is: fewer, larger folds (one transaction
    * each) for up to this much more latency. 0 returns each event as soon as it is there (and an
    * idle fetch waits for one up to 5 s); a short wait also makes an idle consumer fetch that often.
+   * The scheduler's wait is on the dispatch path (a result releases the next domain), so it is shorter.
    */
   AGGREGATOR_FETCH_WAIT_MS: int({ default: 100, min: 0, max: 5_000 }),
-  SCHEDULER_FETCH_WAIT_MS: int({ default: 0, min: 0, max: 5_000 }),
+  SCHEDULER_FETCH_WAIT_MS: int({ default: 50, min: 0, max: 5_000 }),
 
   // ports (each service exposes /health and /metrics on its own)
   GATEWAY_HOST: str({ default: '127.0.0.1' }),
