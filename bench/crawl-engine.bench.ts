@@ -1,0 +1,150 @@
+/**
+ * The crawl engine alone: `crawlDomain` with its parse pool, in this process, against the bench web
+ * (bench-web.ts), without Kafka, the services or tracing; beside a bare undici loop making the same
+ * requests, in the same run. CPU per page is read per thread from /proc/self/task, so the engine's
+ * main-thread cost and its parse threads' cost come apart; the bench web runs in this process too,
+ * its cost is the bare loop's. What the scraper service spends beyond these figures is Kafka,
+ * Nest, tracing and the contention of the other processes.
+ * Usage: npm run bench -- crawl-engine [--sites 400 --pages 10 --latency 20 --sites-in-flight 20 --runs 2]
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { Agent, buildConnector, request } from 'undici';
+import { crawlDomain, ParsePool, parseResolveOverrides } from '../apps/scraper/src/crawl';
+import { startBenchWeb, type BenchWeb } from './bench-web';
+
+function arg(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  const value = index === -1 ? fallback : Number(process.argv[index + 1]);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number >= 0`);
+  return value;
+}
+
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** utime + stime of each thread of this process, in ms, by thread name (several threads may share one). */
+function threadCpuMs(): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const tid of fs.readdirSync('/proc/self/task')) {
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ms = ((Number(fields[14 - 3]) + Number(fields[15 - 3])) * 1000) / CLOCK_TICKS;
+    // The main thread carries the process's name; worker threads are named WorkerThread, V8's helpers V8Worker.
+    const key = tid === String(process.pid) ? 'main' : name;
+    byName.set(key, (byName.get(key) ?? 0) + ms);
+  }
+  return byName;
+}
+
+function cpuDelta(before: Map<string, number>, after: Map<string, number>): Map<string, number> {
+  const delta = new Map<string, number>();
+  for (const [name, ms] of after) delta.set(name, ms - (before.get(name) ?? 0));
+  return delta;
+}
+
+async function inFlight(count: number, hosts: string[], crawl: (host: string) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: count }, async () => {
+      while (next < hosts.length) await crawl(hosts[next++]!);
+    }),
+  );
+}
+
+async function bareLoop(web: BenchWeb, sitesInFlight: number): Promise<void> {
+  const connect = buildConnector({});
+  const agent = new Agent({
+    connect: (options, callback) => connect({ ...options, hostname: '127.0.0.1', port: String(web.port) }, callback),
+    keepAliveTimeout: 4_000,
+    connections: 2,
+  });
+  try {
+    await inFlight(sitesInFlight, web.hosts, async (host) => {
+      const [home, ...others] = web.pageUrls(host);
+      for (const url of [`http://${host}/robots.txt`, home!, `http://${host}/sitemap.xml`, ...others]) {
+        const { body } = await request(url, { dispatcher: agent });
+        await body.arrayBuffer();
+      }
+    });
+  } finally {
+    await agent.close();
+  }
+}
+
+async function engineLoop(web: BenchWeb, sitesInFlight: number, pool: ParsePool, maxPages: number): Promise<number> {
+  const resolver = parseResolveOverrides(web.resolveSpec());
+  let failed = 0;
+  await inFlight(sitesInFlight, web.hosts, async (host) => {
+    try {
+      await crawlDomain(host, {
+        maxPages,
+        userAgent: 'TrawlBench/1.0 (crawl engine)',
+        pageTimeoutMs: 15_000,
+        domainTimeoutMs: 120_000,
+        maxPageBytes: 5 * 1024 * 1024,
+        politenessDelayMs: 0,
+        maxCrawlDelayMs: 0,
+        parser: pool,
+        resolver,
+      });
+    } catch {
+      failed += 1;
+    }
+  });
+  return failed;
+}
+
+async function measure(label: string, web: BenchWeb, run: () => Promise<void>): Promise<void> {
+  web.resetStats();
+  const before = threadCpuMs();
+  const started = performance.now();
+  await run();
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuDelta(before, threadCpuMs());
+  const pages = web.stats.pages;
+  const perPage = (ms: number | undefined) => ((ms ?? 0) / pages).toFixed(2);
+  const total = [...cpu.values()].reduce((sum, ms) => sum + ms, 0);
+  process.stdout.write(
+    `  ${label.padEnd(11)} ${pages} pages in ${seconds.toFixed(2)} s, ${(pages / seconds).toFixed(0)} pages/s, ` +
+      `${web.stats.meanOpen.toFixed(1)} requests open; CPU ms/page: main thread ${perPage(cpu.get('main'))}, ` +
+      `parse threads ${perPage(cpu.get('WorkerThread'))}, V8 helpers ${perPage(cpu.get('V8Worker'))}, ` +
+      `process ${perPage(total)}\n`,
+  );
+}
+
+async function main(): Promise<void> {
+  const sites = arg('sites', 400);
+  const pagesPerSite = arg('pages', 10);
+  const latencyMs = arg('latency', 20);
+  const sitesInFlight = arg('sites-in-flight', 20);
+  const runs = arg('runs', 2);
+  process.stdout.write(
+    `${new Date().toISOString()}: ${sites} sites x ${pagesPerSite} pages, latency ${latencyMs} ms ±50%, ` +
+      `${sitesInFlight} sites in flight; the bench web runs in this process (its CPU is in every row)\n`,
+  );
+  const web = await startBenchWeb({ sites, pagesPerSite, latencyMs, jitter: 0.5 });
+  const pool = new ParsePool({ threads: 0, taskBudgetMs: 2_000 });
+  try {
+    for (let run = 1; run <= runs; run += 1) {
+      await measure('bare loop', web, () => bareLoop(web, sitesInFlight));
+      await measure('engine', web, async () => {
+        const failed = await engineLoop(web, sitesInFlight, pool, pagesPerSite);
+        if (failed > 0) process.stdout.write(`  (${failed} crawls failed)\n`);
+      });
+    }
+  } finally {
+    await pool.close();
+    await web.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
