@@ -1,4 +1,5 @@
-import { obfuscatedEmailsFromText } from './obfuscated-email';
+import fc from 'fast-check';
+import { atMarks, obfuscatedEmailsFromText } from './obfuscated-email';
 import { PATHOLOGICAL_BUDGET_MS, timed } from './testing/timed';
 
 describe('obfuscatedEmailsFromText', () => {
@@ -47,5 +48,60 @@ describe('obfuscatedEmailsFromText', () => {
     const { result, ms } = timed(() => obfuscatedEmailsFromText(text));
     expect(ms).toBeLessThan(PATHOLOGICAL_BUDGET_MS);
     expect(result).toEqual([]);
+  });
+});
+
+describe('atMarks', () => {
+  // The pattern as a plain global scan finds its matches: what atMarks must find, faster.
+  const SPACE = '[ \\t\\u00a0]';
+  const reference = new RegExp(
+    `(${SPACE}{0,3}[\\[({<]${SPACE}{0,2}(?:at|@)${SPACE}{0,2}[\\])}>]${SPACE}{0,3}|${SPACE}{1,3}@${SPACE}{0,3}|@${SPACE}{1,3})|${SPACE}{1,3}at${SPACE}{1,3}`,
+    'gi',
+  );
+  const byGlobalScan = (text: string) =>
+    [...text.matchAll(reference)].map((match) => ({
+      start: match.index,
+      end: match.index + match[0].length,
+      marked: match[1] !== undefined,
+    }));
+
+  it('finds exactly what a global scan of the pattern finds, on any mix of its characters', () => {
+    const alphabet = [
+      ' ',
+      ' ',
+      ' ',
+      '\t',
+      '\u00a0',
+      '[',
+      ']',
+      '(',
+      ')',
+      '{',
+      '}',
+      '<',
+      '>',
+      '@',
+      'a',
+      't',
+      'A',
+      'T',
+      'x',
+      '.',
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...alphabet), { maxLength: 60 }), (chars) => {
+        const text = chars.join('');
+        expect(atMarks(text)).toEqual(byGlobalScan(text));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('finds the same on prose with addresses in it', () => {
+    const text =
+      'Write to jane [at] acme [dot] com or at  the desk; bob @ acme . com, (at) x, { @ } y, ' +
+      'look at this, AT\u00a0ACME, a@ b, c @d, [ at ] z, <@>w, at\tat at';
+    expect(atMarks(text)).toEqual(byGlobalScan(text));
+    expect(atMarks(text).length).toBeGreaterThan(8);
   });
 });

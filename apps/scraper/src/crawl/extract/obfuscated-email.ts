@@ -22,10 +22,48 @@ const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
 const TLD = '([a-z]{2,24})(?![a-z0-9-])';
 
 /** "[at]", "(@)" ..., or an '@' with space beside it (group 1); or the word "at" between spaces. */
-const AT = new RegExp(
-  `(${SPACE}{0,3}${OPEN}${SPACE}{0,2}(?:at|@)${SPACE}{0,2}${CLOSE}${SPACE}{0,3}|${SPACE}{1,3}@${SPACE}{0,3}|@${SPACE}{1,3})|${SPACE}{1,3}at${SPACE}{1,3}`,
-  'gi',
-);
+const AT_PATTERN = `(${SPACE}{0,3}${OPEN}${SPACE}{0,2}(?:at|@)${SPACE}{0,2}${CLOSE}${SPACE}{0,3}|${SPACE}{1,3}@${SPACE}{0,3}|@${SPACE}{1,3})|${SPACE}{1,3}at${SPACE}{1,3}`;
+/** AT_PATTERN, tried at one position. */
+const AT_HERE = new RegExp(AT_PATTERN, 'iy');
+/**
+ * What every match of AT_PATTERN holds, found at a few characters' cost: a bracket, an '@', or the
+ * word "at" with space on both sides. A match starts on its anchor or on the (at most 3) spaces before it.
+ */
+const AT_ANCHOR = new RegExp(`[\\[({<@]|(?<=${SPACE})at(?=${SPACE})`, 'gi');
+const AT_LEAD = 3;
+
+export interface AtMark {
+  start: number;
+  end: number;
+  /** A bracketed or symbol '@' (not the plain word "at"). */
+  marked: boolean;
+}
+
+/**
+ * The stand-ins for '@' in `text`, as a global scan of AT_PATTERN finds them (leftmost first, no
+ * overlaps), without running the pattern at every space (about one character in six of a page's
+ * text, and at each one it tries four alternatives): only the positions an anchor allows are tried.
+ */
+export function atMarks(text: string): AtMark[] {
+  const marks: AtMark[] = [];
+  let scannedTo = 0; // positions below this were tried or lie inside a match
+  AT_ANCHOR.lastIndex = 0;
+  for (let anchor = AT_ANCHOR.exec(text); anchor; anchor = AT_ANCHOR.exec(text)) {
+    for (let start = Math.max(scannedTo, anchor.index - AT_LEAD); start <= anchor.index; start += 1) {
+      AT_HERE.lastIndex = start;
+      const match = AT_HERE.exec(text);
+      scannedTo = start + 1;
+      if (match) {
+        marks.push({ start, end: start + match[0].length, marked: match[1] !== undefined });
+        scannedTo = start + match[0].length;
+        // A match may end past anchors still to come: the scan goes on from its end.
+        AT_ANCHOR.lastIndex = Math.max(AT_ANCHOR.lastIndex, scannedTo);
+        break;
+      }
+    }
+  }
+  return marks;
+}
 // "[dot]", "(.)" ..., " dot ", a plain '.', or a '.' with space on both sides ("acme . com"; the
 // full stop of "at acme. Then" has none before it).
 const MARKED_DOT = `${SPACE}{0,2}${OPEN}${SPACE}{0,2}(?:dot|\\.)${SPACE}{0,2}${CLOSE}${SPACE}{0,2}|${SPACE}{1,2}dot${SPACE}{1,2}|\\.|${SPACE}{1,2}\\.${SPACE}{1,2}`;
@@ -61,9 +99,9 @@ function addressAround(text: string, atStart: number, atEnd: number, marked: boo
 export function obfuscatedEmailsFromText(text: string): string[] {
   const scanned = cutOnCodePoint(text, MAX_TEXT_SCAN);
   const found: string[] = [];
-  for (const match of scanned.matchAll(AT)) {
+  for (const mark of atMarks(scanned)) {
     if (found.length >= MAX_EMAILS_PER_TEXT) break;
-    const email = addressAround(scanned, match.index, match.index + match[0].length, match[1] !== undefined);
+    const email = addressAround(scanned, mark.start, mark.end, mark.marked);
     if (email) found.push(email);
   }
   return found;
