@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   hasNonHtmlExtension,
   normalizeUrl,
@@ -97,5 +98,66 @@ describe('trailing dots', () => {
     expect(withoutTrailingDots(hostile)).toBe(hostile);
     expect(siteHostsFor(hostile)).toHaveLength(2);
     expect(performance.now() - started).toBeLessThan(1_000);
+  });
+});
+
+describe('normalizeUrl against setting every part', () => {
+  // The plain formulation: every part set whether it changes or not (each setter re-serialises the URL).
+  function settingEveryPart(href: string, base: string): string | undefined {
+    let url: URL;
+    try {
+      url = new URL(href.trim(), base);
+    } catch {
+      return undefined;
+    }
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') return undefined;
+    url.hash = '';
+    url.username = '';
+    url.password = '';
+    if (url.hostname.endsWith('.')) url.hostname = withoutTrailingDots(url.hostname);
+    if (url.search === '' || url.search === '?') url.search = '';
+    url.pathname = url.pathname.replace(/%[0-9a-f]{2}/gi, (escape) => escape.toUpperCase());
+    return url.href.length > 2048 ? undefined : url.href;
+  }
+
+  const part = fc.constantFrom(
+    '',
+    'a',
+    'B',
+    '/',
+    '?',
+    '#',
+    '%',
+    '%2f',
+    '%2F',
+    '%e9',
+    '..',
+    '.',
+    '@',
+    ':',
+    'u:p@',
+    'x=1',
+    '&',
+    ' ',
+    'é',
+    '%zz',
+  );
+  const href = fc
+    .tuple(
+      fc.constantFrom('', 'http://', 'https://', 'HTTP://', '//', '/', 'ftp://'),
+      fc.constantFrom('', 'u@', 'u:p@', ':@'),
+      fc.constantFrom('', 'Example.COM', 'example.com.', 'a.b..', '[::1]', '127.0.0.1', 'xn--bcher-kva.de'),
+      fc.array(part, { maxLength: 12 }),
+    )
+    .map(([scheme, userinfo, host, rest]) => `${scheme}${scheme.endsWith('/') ? userinfo + host : ''}${rest.join('')}`);
+
+  it('gives the same URL for any link and base', () => {
+    fc.assert(
+      fc.property(href, fc.constantFrom('http://example.com/dir/page', 'https://u:p@a.example/x?y#z'), (link, base) => {
+        if (/^\s*(?:mailto|tel|sms|javascript|data|ftp|file|blob|about|callto|skype|whatsapp):/i.test(link)) return;
+        expect(normalizeUrl(link, base)).toBe(settingEveryPart(link, base));
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });

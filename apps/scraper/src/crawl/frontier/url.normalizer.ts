@@ -46,12 +46,18 @@ export function normalizeUrl(href: string, base?: string | URL): string | undefi
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
   if (url.hostname === '') return undefined;
-  url.hash = '';
-  url.username = '';
-  url.password = '';
+  // Each setter re-serialises the whole URL: a page has hundreds of links, so only what changes is set.
+  if (url.href.includes('#')) url.hash = '';
+  if (url.username !== '') url.username = '';
+  if (url.password !== '') url.password = '';
   if (url.hostname.endsWith('.')) url.hostname = withoutTrailingDots(url.hostname);
-  if (url.search === '' || url.search === '?') url.search = '';
-  url.pathname = url.pathname.replace(/%[0-9a-f]{2}/gi, (escape) => escape.toUpperCase());
+  // An empty query ("?" alone) reads as '' too.
+  if (url.search === '' && url.href.includes('?')) url.search = '';
+  const { pathname } = url;
+  if (pathname.includes('%')) {
+    const upperEscapes = pathname.replace(/%[0-9a-f]{2}/gi, (escape) => escape.toUpperCase());
+    if (upperEscapes !== pathname) url.pathname = upperEscapes;
+  }
   const normalised = url.href;
   return normalised.length > MAX_URL_LENGTH ? undefined : normalised;
 }
