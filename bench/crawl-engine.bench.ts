@@ -1,16 +1,16 @@
 /**
  * The crawl engine alone: `crawlDomain` with its parse pool, in this process, against the bench web
- * (bench-web.ts), without Kafka, the services or tracing; beside a bare undici loop making the same
- * requests, in the same run. CPU per page is read per thread from /proc/self/task, so the engine's
- * main-thread cost and its parse threads' cost come apart; the bench web runs in this process too,
- * its cost is the bare loop's. What the scraper service spends beyond these figures is Kafka,
- * Nest, tracing and the contention of the other processes.
+ * (bench-web.ts), without Kafka, the services or tracing; beside the bare undici loop making the same
+ * requests (bare-loop.ts), in the same run. CPU per page is read per thread from /proc/self/task, so
+ * the engine's main-thread cost and its parse threads' cost come apart; the bench web runs in this
+ * process too, its cost is the bare loop's. What the scraper service spends beyond these figures is
+ * Kafka, Nest, tracing and the contention of the other processes.
  * Usage: npm run bench -- crawl-engine [--sites 400 --pages 10 --latency 20 --sites-in-flight 20 --runs 2]
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { Agent, buildConnector, request } from 'undici';
 import { crawlDomain, ParsePool, parseResolveOverrides } from '../apps/scraper/src/crawl';
+import { bareLoop, eachSiteInFlight } from './bare-loop';
 import { startBenchWeb, type BenchWeb } from './bench-web';
 
 function arg(name: string, fallback: number): number {
@@ -48,39 +48,10 @@ function cpuDelta(before: Map<string, number>, after: Map<string, number>): Map<
   return delta;
 }
 
-async function inFlight(count: number, hosts: string[], crawl: (host: string) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: count }, async () => {
-      while (next < hosts.length) await crawl(hosts[next++]!);
-    }),
-  );
-}
-
-async function bareLoop(web: BenchWeb, sitesInFlight: number): Promise<void> {
-  const connect = buildConnector({});
-  const agent = new Agent({
-    connect: (options, callback) => connect({ ...options, hostname: '127.0.0.1', port: String(web.port) }, callback),
-    keepAliveTimeout: 4_000,
-    connections: 2,
-  });
-  try {
-    await inFlight(sitesInFlight, web.hosts, async (host) => {
-      const [home, ...others] = web.pageUrls(host);
-      for (const url of [`http://${host}/robots.txt`, home!, `http://${host}/sitemap.xml`, ...others]) {
-        const { body } = await request(url, { dispatcher: agent });
-        await body.arrayBuffer();
-      }
-    });
-  } finally {
-    await agent.close();
-  }
-}
-
 async function engineLoop(web: BenchWeb, sitesInFlight: number, pool: ParsePool, maxPages: number): Promise<number> {
   const resolver = parseResolveOverrides(web.resolveSpec());
   let failed = 0;
-  await inFlight(sitesInFlight, web.hosts, async (host) => {
+  await eachSiteInFlight(sitesInFlight, web.hosts, async (host) => {
     try {
       await crawlDomain(host, {
         maxPages,
@@ -132,7 +103,9 @@ async function main(): Promise<void> {
   const pool = new ParsePool({ threads: 0, taskBudgetMs: 2_000 });
   try {
     for (let run = 1; run <= runs; run += 1) {
-      await measure('bare loop', web, () => bareLoop(web, sitesInFlight));
+      await measure('bare loop', web, async () => {
+        await bareLoop(web, sitesInFlight);
+      });
       await measure('engine', web, async () => {
         const failed = await engineLoop(web, sitesInFlight, pool, pagesPerSite);
         if (failed > 0) process.stdout.write(`  (${failed} crawls failed)\n`);

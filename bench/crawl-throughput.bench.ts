@@ -11,8 +11,8 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
-import { Agent, buildConnector, request } from 'undici';
 import { apiClient, TrawlUnderTest, type ServiceName } from '../test/support/trawl-services';
+import { bareLoop } from './bare-loop';
 import { startBenchWeb, type BenchWeb } from './bench-web';
 
 function argText(name: string, fallback: string): string {
@@ -49,13 +49,6 @@ interface Row {
 const TERMINAL = ['complete', 'partial', 'failed', 'cancelled'];
 const CPU_SERVICES = ['scraper', 'scheduler', 'aggregator'] as const;
 type CpuService = (typeof CPU_SERVICES)[number];
-// Same headers as the scraper's requests (apps/scraper/src/crawl/fetch/http.client.ts).
-const HEADERS = {
-  'user-agent': 'TrawlBench/1.0 (bare loop)',
-  accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5',
-  'accept-encoding': 'gzip, deflate, br',
-  'accept-language': 'en;q=0.9, *;q=0.5',
-};
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -114,51 +107,15 @@ function rssMb(pid: number): number {
   return match ? Number(match[1]) / 1024 : 0;
 }
 
-/** The requests of one site, in the order the scraper makes them, each body read fully. */
-async function bareSite(web: BenchWeb, host: string, agent: Agent): Promise<{ requests: number; failed: number }> {
-  const [home, ...others] = web.pageUrls(host);
-  const urls = [`http://${host}/robots.txt`, home!, `http://${host}/sitemap.xml`, ...others];
-  let failed = 0;
-  for (const url of urls) {
-    const { statusCode, body } = await request(url, { dispatcher: agent, headers: HEADERS });
-    await body.arrayBuffer();
-    if (statusCode !== 200) failed += 1;
-  }
-  return { requests: urls.length, failed };
-}
-
-async function bareLoop(
+async function measuredBareLoop(
   web: BenchWeb,
   sitesInFlight: number,
 ): Promise<{ seconds: number; pages: number; machine: MachineLoad }> {
-  const connect = buildConnector({});
-  // Like TRAWL_RESOLVE: URL and Host keep the site's name, the connection goes to the bench web.
-  // Connection settings as in the scraper's createCrawlAgent.
-  const agent = new Agent({
-    connect: (options, callback) => connect({ ...options, hostname: '127.0.0.1', port: String(web.port) }, callback),
-    keepAliveTimeout: 4_000,
-    connections: 2,
-  });
   web.resetStats();
-  let next = 0;
-  let requests = 0;
-  let failed = 0;
   const machineBefore = machineCpu();
   const benchCpuBefore = process.cpuUsage();
   const started = performance.now();
-  try {
-    await Promise.all(
-      Array.from({ length: sitesInFlight }, async () => {
-        while (next < web.hosts.length) {
-          const result = await bareSite(web, web.hosts[next++]!, agent);
-          requests += result.requests;
-          failed += result.failed;
-        }
-      }),
-    );
-  } finally {
-    await agent.close();
-  }
+  const { requests, failed } = await bareLoop(web, sitesInFlight);
   const seconds = (performance.now() - started) / 1000;
   const pages = web.stats.pages;
   const machine = machineLoad(machineBefore, pages);
@@ -315,7 +272,7 @@ async function main(): Promise<void> {
     process.stdout.write(`latency ${latencyMs} ms\n`);
     const web = await startBenchWeb({ sites, pagesPerSite, latencyMs, jitter });
     try {
-      const bare = await bareLoop(web, sitesInFlight);
+      const bare = await measuredBareLoop(web, sitesInFlight);
       const barePagesPerSecond = bare.pages / bare.seconds;
       rows.push({ latencyMs, variant: 'bare undici loop', ...bare });
       const variants = [sitesInFlight, ...(run === 0 && rssConcurrency > 0 ? [rssConcurrency] : [])];
