@@ -7,39 +7,16 @@
  * Kafka, Nest, tracing and the contention of the other processes.
  * Usage: npm run bench -- crawl-engine [--sites 400 --pages 10 --latency 20 --sites-in-flight 20 --runs 2]
  */
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import { crawlDomain, ParsePool, parseResolveOverrides } from '../apps/scraper/src/crawl';
 import { bareLoop, eachSiteInFlight } from './bare-loop';
 import { startBenchWeb, type BenchWeb } from './bench-web';
+import { threadCpuMsByName } from './proc-stats';
 
 function arg(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
   const value = index === -1 ? fallback : Number(process.argv[index + 1]);
   if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number >= 0`);
   return value;
-}
-
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-
-/** utime + stime of each thread of this process, in ms, by thread name (several threads may share one). */
-function threadCpuMs(): Map<string, number> {
-  const byName = new Map<string, number>();
-  for (const tid of fs.readdirSync('/proc/self/task')) {
-    let stat: string;
-    try {
-      stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    } catch {
-      continue; // the thread ended
-    }
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ms = ((Number(fields[14 - 3]) + Number(fields[15 - 3])) * 1000) / CLOCK_TICKS;
-    // The main thread carries the process's name; worker threads are named WorkerThread, V8's helpers V8Worker.
-    const key = tid === String(process.pid) ? 'main' : name;
-    byName.set(key, (byName.get(key) ?? 0) + ms);
-  }
-  return byName;
 }
 
 function cpuDelta(before: Map<string, number>, after: Map<string, number>): Map<string, number> {
@@ -73,11 +50,11 @@ async function engineLoop(web: BenchWeb, sitesInFlight: number, pool: ParsePool,
 
 async function measure(label: string, web: BenchWeb, run: () => Promise<void>): Promise<void> {
   web.resetStats();
-  const before = threadCpuMs();
+  const before = threadCpuMsByName();
   const started = performance.now();
   await run();
   const seconds = (performance.now() - started) / 1000;
-  const cpu = cpuDelta(before, threadCpuMs());
+  const cpu = cpuDelta(before, threadCpuMsByName());
   const pages = web.stats.pages;
   const perPage = (ms: number | undefined) => ((ms ?? 0) / pages).toFixed(2);
   const total = [...cpu.values()].reduce((sum, ms) => sum + ms, 0);

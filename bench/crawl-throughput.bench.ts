@@ -8,11 +8,10 @@
  * Usage: npm run bench -- crawl-throughput [--sites 200 --pages 10 --latencies 20,5 --sites-in-flight 20
  *   --rss-concurrency 100 --jitter 0.5]
  */
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
 import { apiClient, TrawlUnderTest, type ServiceName } from '../test/support/trawl-services';
 import { bareLoop } from './bare-loop';
+import { machineCpu, processCpuMs, rssMb, type MachineCpu } from './proc-stats';
 import { startBenchWeb, type BenchWeb } from './bench-web';
 
 function argText(name: string, fallback: string): string {
@@ -49,33 +48,8 @@ interface Row {
 const TERMINAL = ['complete', 'partial', 'failed', 'cancelled'];
 const CPU_SERVICES = ['scraper', 'scheduler', 'aggregator'] as const;
 type CpuService = (typeof CPU_SERVICES)[number];
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** utime + stime of a process (all its threads), in ms. */
-function cpuMs(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Field 2 (comm) may hold spaces; fields 3.. follow its closing parenthesis.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[14 - 3]) + Number(fields[15 - 3])) * 1000) / CLOCK_TICKS;
-}
-
-/** The machine's CPU time so far, from the aggregate line of /proc/stat, in ms. */
-interface MachineCpu {
-  busyMs: number;
-  totalMs: number;
-  stealMs: number;
-}
-
-function machineCpu(): MachineCpu {
-  const line = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
-  // cpu user nice system idle iowait irq softirq steal (guest time is inside user)
-  const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1, 9).map(Number);
-  const toMs = (ticks: number) => (ticks * 1000) / CLOCK_TICKS;
-  const total = user! + nice! + system! + idle! + iowait! + irq! + softirq! + steal!;
-  return { busyMs: toMs(total - idle! - iowait!), totalMs: toMs(total), stealMs: toMs(steal!) };
-}
 
 /** How busy the whole machine was over a phase: every process on it, the bench's own included. */
 interface MachineLoad {
@@ -100,11 +74,6 @@ function describeMachine(load: MachineLoad): string {
     `machine ${(100 * load.busyShare).toFixed(0)}% busy (steal ${(100 * load.stealShare).toFixed(1)}%), ` +
     `${load.cpuMsPerPage.toFixed(2)} ms CPU/page in all`
   );
-}
-
-function rssMb(pid: number): number {
-  const match = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) / 1024 : 0;
 }
 
 async function measuredBareLoop(
@@ -162,7 +131,7 @@ async function trawlRun(
       }
     }, 250);
     web.resetStats();
-    const cpuBefore = CPU_SERVICES.map((name) => cpuMs(pids[name]));
+    const cpuBefore = CPU_SERVICES.map((name) => processCpuMs(pids[name]));
     const benchCpuBefore = process.cpuUsage();
     const machineBefore = machineCpu();
     const started = performance.now();
@@ -182,7 +151,7 @@ async function trawlRun(
       await sleep(200);
     }
     const seconds = (performance.now() - started) / 1000;
-    const cpuAfter = CPU_SERVICES.map((name) => cpuMs(pids[name]));
+    const cpuAfter = CPU_SERVICES.map((name) => processCpuMs(pids[name]));
     const benchCpu = process.cpuUsage(benchCpuBefore);
     const pages = web.stats.pages;
     const machine = machineLoad(machineBefore, pages);

@@ -6,19 +6,14 @@
  * Usage: npm run bench -- export-memory --domains 10000
  */
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import { Client } from 'pg';
 import { request } from 'undici';
 import { TrawlUnderTest } from '../test/support/trawl-services';
+import { rssMb } from './proc-stats';
 
 function arg(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
   return index === -1 ? fallback : Number(process.argv[index + 1]);
-}
-
-function rssMb(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
 /** A finished batch of `count` domains for `tenant`, each with one page and an extraction. */

@@ -4,10 +4,10 @@
  * batch moves (every change of the batch wakes every stream, which reads what changed).
  * Usage: npm run bench -- progress-streams --streams 1000 --domains 60
  */
-import fs from 'node:fs';
 import { Agent, request } from 'undici';
 import { startFixtureWeb } from '../test/fixture-web/fixture-web.server';
 import { apiClient, TrawlUnderTest } from '../test/support/trawl-services';
+import { processCpuMs, rssMb } from './proc-stats';
 
 function arg(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -16,11 +16,7 @@ function arg(name: string, fallback: number): number {
 
 /** RSS (MB) and CPU time (ms) of a process, from /proc. */
 function usage(pid: number): { rssMb: number; cpuMs: number } {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  const ticks = Number(stat[11]) + Number(stat[12]);
-  return { rssMb: rssKb / 1024, cpuMs: (ticks * 1000) / 100 };
+  return { rssMb: rssMb(pid), cpuMs: processCpuMs(pid) };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -7,13 +7,13 @@
  * trawl.batch.id); for both: POST → complete, domains/s, and each service's peak RSS.
  * Usage: npm run bench -- trace-size [--domains 10000 --concurrency 100 --latency 20 --variants on,off,off,on]
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import { attemptTraces, danglingParents, jaegerTrace, type JaegerTrace } from '../test/support/jaeger-traces';
 import { stackEnv } from '../test/support/stack-env';
 import { apiClient, type ServiceName, TrawlUnderTest } from '../test/support/trawl-services';
 import { type BenchWeb, startBenchWeb } from './bench-web';
+import { processCpuMs, rssMb } from './proc-stats';
 
 function argText(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -32,15 +32,6 @@ const SERVICES: ServiceName[] = ['gateway', 'scheduler', 'scraper', 'aggregator'
 const TERMINAL = ['complete', 'partial', 'failed', 'cancelled'];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-
-/** utime + stime of a process (all its threads), in ms. */
-function cpuMs(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[14 - 3]) + Number(fields[15 - 3])) * 1000) / CLOCK_TICKS;
-}
-
 /** The stack's Jaeger process, if it runs on this machine (its CPU is part of what tracing costs). */
 function jaegerPid(): number | undefined {
   for (const entry of fs.readdirSync('/proc')) {
@@ -53,11 +44,6 @@ function jaegerPid(): number | undefined {
     }
   }
   return undefined;
-}
-
-function rssMb(pid: number): number {
-  const match = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) / 1024 : 0;
 }
 
 interface Doc {
@@ -179,8 +165,8 @@ async function run(
     >;
     const jaeger = variant === 'on' ? jaegerPid() : undefined;
     const cpu = () => ({
-      ...(Object.fromEntries(SERVICES.map((name) => [name, cpuMs(pids[name])])) as Record<ServiceName, number>),
-      jaeger: jaeger === undefined ? 0 : cpuMs(jaeger),
+      ...(Object.fromEntries(SERVICES.map((name) => [name, processCpuMs(pids[name])])) as Record<ServiceName, number>),
+      jaeger: jaeger === undefined ? 0 : processCpuMs(jaeger),
     });
     const cpuBefore = cpu();
     const started = performance.now();

@@ -1,0 +1,57 @@
+/** What the benches read from /proc: CPU time of a process, of this process's threads, of the machine; RSS. */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+const ticksToMs = (ticks: number) => (ticks * 1000) / CLOCK_TICKS;
+
+/** utime + stime in ms from a /proc/…/stat line. Field 2 (comm) may hold spaces; fields 3.. follow its ')'. */
+function cpuMsOfStat(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ticksToMs(Number(fields[14 - 3]) + Number(fields[15 - 3]));
+}
+
+/** utime + stime of a process (all its threads), in ms. */
+export function processCpuMs(pid: number): number {
+  return cpuMsOfStat(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+}
+
+/**
+ * utime + stime of each thread of this process, in ms, summed by thread name: `main` for the main
+ * thread, `WorkerThread` for worker threads, `V8Worker` for V8's helpers.
+ */
+export function threadCpuMsByName(): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const tid of fs.readdirSync('/proc/self/task')) {
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended
+    }
+    const name = tid === String(process.pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    byName.set(name, (byName.get(name) ?? 0) + cpuMsOfStat(stat));
+  }
+  return byName;
+}
+
+/** The machine's CPU time so far, from the aggregate line of /proc/stat, in ms. */
+export interface MachineCpu {
+  busyMs: number;
+  totalMs: number;
+  stealMs: number;
+}
+
+export function machineCpu(): MachineCpu {
+  const line = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+  // cpu user nice system idle iowait irq softirq steal (guest time is inside user)
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = user! + nice! + system! + idle! + iowait! + irq! + softirq! + steal!;
+  return { busyMs: ticksToMs(total - idle! - iowait!), totalMs: ticksToMs(total), stealMs: ticksToMs(steal!) };
+}
+
+/** Resident set size of a process, in MB (0 when /proc does not say). */
+export function rssMb(pid: number): number {
+  const match = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : 0;
+}
