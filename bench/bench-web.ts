@@ -39,6 +39,11 @@ export interface BenchWebStats {
   readonly bytes: number;
   /** Mean number of requests open at once since the last reset (sampled every 10 ms). */
   readonly meanOpen: number;
+  /**
+   * Mean time from the end of a response to the next request to the same site: what the client
+   * spends between two requests of a site (parsing, hand-offs, its own queues), as the web sees it.
+   */
+  readonly meanSiteGapMs: number;
 }
 
 export interface BenchWeb {
@@ -275,6 +280,10 @@ export async function startBenchWeb(options: BenchWebOptions = {}): Promise<Benc
   let open = 0;
   let openSum = 0;
   let openSamples = 0;
+  /** Per site, when its last response was sent. */
+  const lastSent = new Map<string, number>();
+  let gapSum = 0;
+  let gaps = 0;
   const openSampler = setInterval(() => {
     openSum += open;
     openSamples += 1;
@@ -298,6 +307,14 @@ export async function startBenchWeb(options: BenchWebOptions = {}): Promise<Benc
     if (site && Number(site[1]) >= distinct) host = `s${Number(site[1]) % distinct}.${BENCH_SUFFIX}`;
     const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
     const response = responses.get(`${host}${path}`) ?? notFound;
+    const arrived = performance.now();
+    const siteHost = req.headers.host ?? '';
+    const previous = lastSent.get(siteHost);
+    if (previous !== undefined) {
+      gapSum += arrived - previous;
+      gaps += 1;
+    }
+    res.once('finish', () => lastSent.set(siteHost, performance.now()));
     const delay = latencyMs * (1 + jitter * (2 * delayRandom() - 1));
     const timer = setTimeout(() => send(res, response), Math.max(0, delay));
     res.once('close', () => clearTimeout(timer));
@@ -331,6 +348,9 @@ export async function startBenchWeb(options: BenchWebOptions = {}): Promise<Benc
       get meanOpen() {
         return openSamples > 0 ? openSum / openSamples : 0;
       },
+      get meanSiteGapMs() {
+        return gaps > 0 ? gapSum / gaps : 0;
+      },
     },
     resetStats: () => {
       requests = 0;
@@ -338,6 +358,9 @@ export async function startBenchWeb(options: BenchWebOptions = {}): Promise<Benc
       bytes = 0;
       openSum = 0;
       openSamples = 0;
+      lastSent.clear();
+      gapSum = 0;
+      gaps = 0;
     },
     close: async () => {
       clearInterval(openSampler);

@@ -60,7 +60,7 @@ async function measure(label: string, web: BenchWeb, run: () => Promise<void>): 
   const total = [...cpu.values()].reduce((sum, ms) => sum + ms, 0);
   process.stdout.write(
     `  ${label.padEnd(11)} ${pages} pages in ${seconds.toFixed(2)} s, ${(pages / seconds).toFixed(0)} pages/s, ` +
-      `${web.stats.meanOpen.toFixed(1)} requests open; CPU ms/page: main thread ${perPage(cpu.get('main'))}, ` +
+      `${web.stats.meanOpen.toFixed(1)} requests open, ${web.stats.meanSiteGapMs.toFixed(1)} ms between a site's requests; CPU ms/page: main thread ${perPage(cpu.get('main'))}, ` +
       `parse threads ${perPage(cpu.get('WorkerThread'))}, V8 helpers ${perPage(cpu.get('V8Worker'))}, ` +
       `process ${perPage(total)}\n`,
   );

@@ -9,6 +9,7 @@
  *   --rss-concurrency 100 --jitter 0.5]
  */
 import os from 'node:os';
+import { Client } from 'pg';
 import { apiClient, TrawlUnderTest, type ServiceName } from '../test/support/trawl-services';
 import { bareLoop } from './bare-loop';
 import { machineCpu, processCpuMs, rssMb, type MachineCpu } from './proc-stats';
@@ -92,7 +93,7 @@ async function measuredBareLoop(
   process.stdout.write(
     `  bare loop: ${requests} requests (${failed} not 200), ${pages} pages, ${seconds.toFixed(2)} s, ` +
       `${(pages / seconds).toFixed(0)} pages/s, ${(web.stats.bytes / seconds / 1e6).toFixed(1)} MB/s, ` +
-      `${web.stats.meanOpen.toFixed(1)} requests open on average\n` +
+      `${web.stats.meanOpen.toFixed(1)} requests open on average, ${web.stats.meanSiteGapMs.toFixed(1)} ms between a site's requests\n` +
       `    bench process (web + loop) ${((benchCpu.user + benchCpu.system) / 1000 / pages).toFixed(2)} ms CPU/page; ` +
       `${describeMachine(machine)}\n`,
   );
@@ -164,16 +165,21 @@ async function trawlRun(
     ) as Record<CpuService, number>;
     const crawlSeconds =
       doc.start_time && doc.end_time ? (Date.parse(doc.end_time) - Date.parse(doc.start_time)) / 1000 : NaN;
+    const slots = await slotOccupancy(trawl.env.DATABASE_URL!, created.body.batch_id, jobs);
     process.stdout.write(
       [
         `  trawl (SCRAPER_CONCURRENCY ${options.concurrency}, max_concurrent_jobs ${jobs}): ${doc.status}, ` +
           `${doc.completed_domains} completed, ${doc.failed_domains} failed, pages_scraped ${doc.pages_scraped}`,
         `    pages served ${pages} (${options.maxPages} x completed = ${options.maxPages * doc.completed_domains}), ` +
           `requests ${web.stats.requests}; POST to terminal ${seconds.toFixed(2)} s (${(pages / seconds).toFixed(0)} pages/s), ` +
-          `start_time to end_time ${crawlSeconds.toFixed(2)} s, ${web.stats.meanOpen.toFixed(1)} requests open on average`,
+          `start_time to end_time ${crawlSeconds.toFixed(2)} s, ${web.stats.meanOpen.toFixed(1)} requests open on average, ` +
+          `${web.stats.meanSiteGapMs.toFixed(1)} ms between a site's requests`,
         `    CPU ms/page: ${CPU_SERVICES.map((name) => `${name} ${cpuMsPerPage[name].toFixed(2)}`).join(', ')}; ` +
           `bench process (web + poll) ${perPage((benchCpu.user + benchCpu.system) / 1000).toFixed(2)}; ` +
           `max scraper RSS ${maxRss.toFixed(0)} MB`,
+        `    slots: ${(100 * slots.occupancy).toFixed(0)}% of the ${jobs} job slots held by an attempt (started to ` +
+          `finished); between two attempts a slot waits ${slots.meanGapMs.toFixed(0)} ms on average; an attempt takes ` +
+          `${slots.meanAttemptMs.toFixed(0)} ms`,
         // The rest of the machine's CPU: Kafka, Postgres, Jaeger, the gateway, the bench web and poll.
         `    ${describeMachine(machine)}`,
       ].join('\n') + '\n',
@@ -182,6 +188,36 @@ async function trawlRun(
   } finally {
     clearInterval(sampler);
     await trawl.stop();
+  }
+}
+
+/**
+ * How busy the batch's max_concurrent_jobs slots were, from the projection's per-domain times: the
+ * share of slot time between the first start and the last finish that an attempt held (started_at to
+ * finished_at, the scraper's clock), and the mean wait of a slot between two attempts (the dispatch
+ * round trip: outcome to scheduler, command to scraper, domain.started).
+ */
+async function slotOccupancy(
+  databaseUrl: string,
+  batchId: string,
+  jobs: number,
+): Promise<{ occupancy: number; meanGapMs: number; meanAttemptMs: number }> {
+  const sql = new Client({ connectionString: databaseUrl });
+  await sql.connect();
+  try {
+    const { rows } = await sql.query<{ attempts: string; held_ms: number; span_ms: number }>(
+      `select count(*) as attempts,
+         sum(extract(epoch from finished_at - started_at) * 1000)::float8 as held_ms,
+         (extract(epoch from max(finished_at) - min(started_at)) * 1000)::float8 as span_ms
+       from batch_domains where batch_id = $1 and started_at is not null and finished_at is not null`,
+      [batchId],
+    );
+    const { attempts, held_ms: heldMs, span_ms: spanMs } = rows[0]!;
+    const count = Number(attempts);
+    const slotMs = jobs * spanMs;
+    return { occupancy: heldMs / slotMs, meanGapMs: (slotMs - heldMs) / count, meanAttemptMs: heldMs / count };
+  } finally {
+    await sql.end();
   }
 }
 

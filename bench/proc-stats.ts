@@ -17,19 +17,19 @@ export function processCpuMs(pid: number): number {
 }
 
 /**
- * utime + stime of each thread of this process, in ms, summed by thread name: `main` for the main
- * thread, `WorkerThread` for worker threads, `V8Worker` for V8's helpers.
+ * utime + stime of each thread of a process (this one by default), in ms, summed by thread name:
+ * `main` for the main thread, `WorkerThread` for worker threads, `V8Worker` for V8's helpers.
  */
-export function threadCpuMsByName(): Map<string, number> {
+export function threadCpuMsByName(pid: number = process.pid): Map<string, number> {
   const byName = new Map<string, number>();
-  for (const tid of fs.readdirSync('/proc/self/task')) {
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
     let stat: string;
     try {
-      stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
     } catch {
       continue; // the thread ended
     }
-    const name = tid === String(process.pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const name = tid === String(pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     byName.set(name, (byName.get(name) ?? 0) + cpuMsOfStat(stat));
   }
   return byName;

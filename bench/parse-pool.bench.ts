@@ -1,0 +1,114 @@
+/**
+ * What a page's parse task costs on its own, and what the parse pool adds: the same page tasks (the
+ * bench web's pages, fetched once) run on this thread, then through the pool, one task at a time and
+ * with the pool kept busy. CPU per task is read per thread from /proc/self/task.
+ * Usage: npm run bench -- parse-pool [--sites 200 --pages 10 --rounds 3]
+ */
+import { request } from 'undici';
+import { ParsePool } from '../apps/scraper/src/crawl';
+import type { PageTask } from '../apps/scraper/src/crawl/parse/parse.tasks';
+import { runParseTask } from '../apps/scraper/src/crawl/parse/parse.tasks';
+import { startBenchWeb } from './bench-web';
+import { threadCpuMsByName } from './proc-stats';
+
+function arg(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  const value = index === -1 ? fallback : Number(process.argv[index + 1]);
+  if (!Number.isFinite(value) || value < 1) throw new Error(`--${name} must be a number >= 1`);
+  return value;
+}
+
+interface FetchedPage {
+  url: string;
+  body: Buffer;
+  contentType: string;
+  headers: Record<string, string>;
+  robotsText: string;
+}
+
+async function fetchPages(sites: number, pagesPerSite: number): Promise<FetchedPage[]> {
+  const web = await startBenchWeb({ sites, pagesPerSite, latencyMs: 0, jitter: 0 });
+  const [, port] = web.resolveSpec().split(':').slice(-2);
+  const get = async (host: string, path: string) => {
+    const response = await request(`http://127.0.0.1:${port}${path}`, { headers: { host } });
+    const body = Buffer.from(await response.body.arrayBuffer());
+    return { body, headers: response.headers as Record<string, string> };
+  };
+  const pages: FetchedPage[] = [];
+  for (const host of web.hosts) {
+    const robotsText = (await get(host, '/robots.txt')).body.toString('utf8');
+    for (const url of web.pageUrls(host)) {
+      const { body, headers } = await get(host, new URL(url).pathname);
+      pages.push({ url, body, contentType: headers['content-type'] ?? '', headers, robotsText });
+    }
+  }
+  await web.close();
+  return pages;
+}
+
+/** A fresh task per run: the pool moves the body's buffer to the thread. */
+function taskOf(page: FetchedPage): PageTask {
+  const origin = new URL(page.url).origin;
+  return {
+    task: 'page',
+    url: page.url,
+    body: new Uint8Array(page.body),
+    contentType: page.contentType,
+    requireMarkup: false,
+    headers: page.headers,
+    robots: { robotsId: origin, origin, text: page.robotsText, productToken: 'TrawlBench' },
+  };
+}
+
+async function measure(label: string, tasks: number, run: () => Promise<void>): Promise<void> {
+  const before = threadCpuMsByName();
+  const started = performance.now();
+  await run();
+  const seconds = (performance.now() - started) / 1000;
+  const after = threadCpuMsByName();
+  const delta = (name: string) => ((after.get(name) ?? 0) - (before.get(name) ?? 0)) / tasks;
+  process.stdout.write(
+    `  ${label.padEnd(34)} ${tasks} tasks in ${seconds.toFixed(2)} s; CPU ms/task: this thread ${delta('main').toFixed(3)}, ` +
+      `parse threads ${delta('WorkerThread').toFixed(3)}, V8 helpers ${delta('V8Worker').toFixed(3)}\n`,
+  );
+}
+
+async function inFlight(pool: ParsePool, pages: FetchedPage[], concurrency: number): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < pages.length) await pool.run(taskOf(pages[next++]!));
+    }),
+  );
+}
+
+async function main(): Promise<void> {
+  const sites = arg('sites', 200);
+  const pagesPerSite = arg('pages', 10);
+  const rounds = arg('rounds', 3);
+  const pages = await fetchPages(sites, pagesPerSite);
+  const kb = pages.reduce((sum, page) => sum + page.body.length, 0) / pages.length / 1024;
+  process.stdout.write(
+    `${new Date().toISOString()}: ${pages.length} bench-web pages, ${kb.toFixed(1)} KB on average\n`,
+  );
+  for (const page of pages.slice(0, 500)) runParseTask(taskOf(page)); // warm the JIT of this thread
+  const pool = new ParsePool({ threads: 0, taskBudgetMs: 5_000 });
+  await inFlight(pool, pages.slice(0, 500), pool.threads * 2); // and of the pool's threads
+  for (let round = 1; round <= rounds; round += 1) {
+    process.stdout.write(`round ${round}\n`);
+    await measure('on this thread', pages.length, () => {
+      for (const page of pages) runParseTask(taskOf(page));
+      return Promise.resolve();
+    });
+    await measure('pool, one task at a time', pages.length, () => inFlight(pool, pages, 1));
+    await measure(`pool, ${pool.threads * 2} tasks in flight`, pages.length, () =>
+      inFlight(pool, pages, pool.threads * 2),
+    );
+  }
+  await pool.close();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
