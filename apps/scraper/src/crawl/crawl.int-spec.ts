@@ -7,7 +7,8 @@ import {
   startFixtureWeb,
   type FixtureWeb,
 } from '../../../../test/fixture-web/fixture-web.server';
-import { crawlDomain, type CrawlOptions } from './index';
+import { crawlDomain, type CrawlOptions, ParsePool } from './index';
+import type { ParseResultOf, ParseTask } from './parse/parse.tasks';
 import { crawlError, fixtureCrawlOptions } from './testing/crawl-test-kit';
 
 jest.setTimeout(30_000);
@@ -104,6 +105,81 @@ describe('crawlDomain on a healthy site', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(4 * 150 - 20);
     const times = fixture.stats.log.filter((entry) => entry.host === host).map((entry) => entry.at);
     for (let i = 1; i < times.length; i += 1) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(140);
+  });
+});
+
+/** A real parse pool that holds the parse of one page until `release()` (or a time limit). */
+class HeldParsePool extends ParsePool {
+  heldAt: number | undefined;
+  releasedAt: number | undefined;
+  private release!: () => void;
+  private readonly released = new Promise<void>((resolve) => (this.release = resolve));
+
+  constructor(private readonly heldUrl: string) {
+    super({ threads: 1, taskBudgetMs: 5_000 });
+  }
+
+  releaseHeld(): void {
+    this.releasedAt ??= Date.now();
+    this.release();
+  }
+
+  override async run<T extends ParseTask>(task: T, signal?: AbortSignal): Promise<ParseResultOf<T>> {
+    if (task.task === 'page' && task.url === this.heldUrl) {
+      this.heldAt = Date.now();
+      const limit = setTimeout(() => this.releaseHeld(), 3_000);
+      await this.released;
+      clearTimeout(limit);
+    }
+    return super.run(task, signal);
+  }
+}
+
+describe('crawlDomain overlaps the parse of a page with the next request', () => {
+  it('fetches the next page while the one before is parsed, and records pages in fetch order', async () => {
+    const host = fixtureHost('ok', 'overlap');
+    const pool = new HeldParsePool(`http://${host}/about`);
+    // The held parse is released by the next page request to the site (or after 3 s).
+    const released = setInterval(() => {
+      const held = pool.heldAt;
+      if (held === undefined) return;
+      const next = fixture.stats.log.find(
+        (entry) => entry.host === host && entry.at >= held && entry.path !== '/about',
+      );
+      if (next) pool.releaseHeld();
+    }, 5);
+    try {
+      const result = await crawlDomain(host, options({ parser: pool }));
+      expect(result.pages).toHaveLength(5);
+      expect(pool.releasedAt! - pool.heldAt!).toBeLessThan(2_000);
+      const pagePaths = fixture.stats
+        .pathsFor(host)
+        .filter((path) => path !== '/robots.txt' && path !== '/sitemap.xml');
+      expect(result.pages.map((page) => new URL(page.url).pathname)).toEqual(pagePaths);
+      expect(result.pages.every((page) => page.error === null)).toBe(true);
+    } finally {
+      clearInterval(released);
+      await pool.close();
+    }
+  });
+
+  it('holds at most one parse: the request after next waits for the held parse', async () => {
+    const host = fixtureHost('ok', 'one-parse');
+    const pool = new HeldParsePool(`http://${host}/about`);
+    const release = setTimeout(() => pool.releaseHeld(), 600);
+    try {
+      const result = await crawlDomain(host, options({ parser: pool }));
+      expect(result.pages).toHaveLength(5);
+      const whileHeld = fixture.stats.log.filter(
+        (entry) =>
+          entry.host === host && entry.path !== '/about' && entry.at >= pool.heldAt! && entry.at < pool.releasedAt!,
+      );
+      // One page request went out while /about was parsed (the overlap), no more.
+      expect(whileHeld.map((entry) => entry.path)).toEqual(['/contact']);
+    } finally {
+      clearTimeout(release);
+      await pool.close();
+    }
   });
 });
 

@@ -116,7 +116,7 @@ class CrawlSession {
     }
 
     this.frontier.markSeen(startUrl);
-    const start = await fetchPage(this.ctx, startUrl, 0, robots.rules.ref);
+    const start = await fetchPage(this.ctx, startUrl, 0, { robots: robots.rules.ref });
     this.throwIfAborted();
     this.record(start);
     if (start.errorClass) throw this.failure(start.errorClass, start.errorMessage ?? start.errorClass);
@@ -131,20 +131,52 @@ class CrawlSession {
       for (const url of seeds) this.frontier.add(url, 1);
     }
 
-    while (this.pages.length < this.options.maxPages && !this.ctx.domainDeadline.signal.aborted) {
+    // The site's next request starts while the page before it is parsed: still one request at a
+    // time per site, and at most one parse outstanding (a crawl holds at most two bodies). Pages
+    // are recorded in the order they were fetched.
+    let parsing: Promise<void> | undefined;
+    let unrecorded = 0;
+    while (this.pages.length + unrecorded < this.options.maxPages && !this.ctx.domainDeadline.signal.aborted) {
       const next = this.frontier.next();
-      if (!next) break;
+      if (!next) {
+        if (unrecorded === 0) break;
+        await parsing; // the page being parsed may link to more
+        continue;
+      }
       const allowed = await this.allowedByRobots(next.url);
       this.throwIfAborted();
       if (!allowed || this.ctx.domainDeadline.signal.aborted) continue;
       // Waited here, not inside the page's own deadline: a Crawl-delay spends the domain's time.
       if (!(await this.politeWait(next.url))) break;
-      const outcome = await fetchPage(this.ctx, next.url, next.depth, await this.robotsRefFor(next.url));
-      this.throwIfAborted();
-      this.record(outcome);
-      this.frontier.markSeen(outcome.finalUrl);
-      if (outcome.extraction && this.scope.contains(outcome.finalUrl)) this.enqueueLinks(outcome, next.depth);
+      const robots = await this.robotsRefFor(next.url);
+      let requestEnded!: () => void;
+      const fetched = new Promise<void>((resolve) => (requestEnded = resolve));
+      const page = fetchPage(this.ctx, next.url, next.depth, {
+        robots,
+        onFetched: (finalUrl) => {
+          this.frontier.markSeen(finalUrl);
+          requestEnded();
+        },
+      });
+      const previous = parsing;
+      unrecorded += 1;
+      parsing = (async () => {
+        const outcome = await page;
+        await previous;
+        unrecorded -= 1;
+        this.throwIfAborted();
+        this.record(outcome);
+        this.frontier.markSeen(outcome.finalUrl);
+        if (outcome.extraction && this.scope.contains(outcome.finalUrl)) this.enqueueLinks(outcome, next.depth);
+      })();
+      // Handled where it is awaited; this keeps a failure from being reported as unhandled when the
+      // loop ends by another error first.
+      void parsing.catch(() => undefined);
+      await Promise.race([fetched, parsing]);
+      await previous;
     }
+    await parsing;
+    this.throwIfAborted();
     return { pages: this.pages, extraction: this.extraction.result() };
   }
 

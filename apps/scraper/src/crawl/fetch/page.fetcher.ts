@@ -32,21 +32,32 @@ export function mediaTypeOf(contentType: string | undefined): string | null {
   return essence === '' ? null : essence.slice(0, 200);
 }
 
+export interface FetchPageOptions {
+  /** The robots.txt of the page's origin, for the parse task to judge the page's links with. */
+  robots?: RobotsRef;
+  /**
+   * Called once the request has ended and its body is read, before the body is parsed, with the
+   * URL that ended the redirect chain: the next request to the site may start while this one parses.
+   * Not called when the page fails before its body is read (the outcome follows at once then).
+   */
+  onFetched?: (finalUrl: string) => void;
+}
+
 /** Fetches one page within its own deadline: redirects, status, content type, capped body, extraction. */
 export async function fetchPage(
   ctx: CrawlContext,
   url: string,
   depth: number,
-  robots?: RobotsRef,
+  options: FetchPageOptions = {},
 ): Promise<PageOutcome> {
-  return withFetchSpan('page', { url, domain: ctx.domain, depth }, () => fetchPageUntraced(ctx, url, depth, robots));
+  return withFetchSpan('page', { url, domain: ctx.domain, depth }, () => fetchPageUntraced(ctx, url, depth, options));
 }
 
 async function fetchPageUntraced(
   ctx: CrawlContext,
   url: string,
   depth: number,
-  robots: RobotsRef | undefined,
+  { robots, onFetched }: FetchPageOptions,
 ): Promise<PageOutcome> {
   const fetchedAt = new Date().toISOString();
   const started = performance.now();
@@ -116,6 +127,8 @@ async function fetchPageUntraced(
         overflow: 'fail',
       });
       bytesRead = bytes;
+      response.release();
+      onFetched?.(hops.url);
       const { extraction, linksAllowed } = await ctx.parser.run(
         {
           task: 'page',
