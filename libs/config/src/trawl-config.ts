@@ -34,7 +34,7 @@ export const trawlEnv = {
    * The scheduler's wait is on the dispatch path (a result releases the next domain), so it is shorter.
    */
   AGGREGATOR_FETCH_WAIT_MS: int({ default: 100, min: 0, max: 5_000 }),
-  SCHEDULER_FETCH_WAIT_MS: int({ default: 50, min: 0, max: 5_000 }),
+  SCHEDULER_FETCH_WAIT_MS: int({ default: 10, min: 0, max: 5_000 }),
 
   // ports (each service exposes /health and /metrics on its own)
   GATEWAY_HOST: str({ default: '127.0.0.1' }),

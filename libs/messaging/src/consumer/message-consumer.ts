@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Consumer, type Kafka } from 'kafkajs';
 import { type MessageType, topicName, type TopicRole } from '@trawl/contracts';
 import { type Log } from '@trawl/telemetry';
@@ -7,6 +8,7 @@ import { decodeFor } from './decoding';
 import { type BatchHandler, type MessageHandler } from './delivery';
 import { takeOverGroupMembership } from './group-takeover';
 import { MessageProcessor } from './message-processor';
+import { gatherPauseMs } from './gather-pause';
 import { PartitionRunner } from './partition-runner';
 import { PipelinedIntake } from './pipelined-intake';
 
@@ -41,8 +43,9 @@ export interface ConsumerOptions<T extends MessageType = MessageType> {
   concurrency: number;
   partitionsConsumedConcurrently: number;
   /**
-   * A fetch waits up to this long for FETCH_GATHER_BYTES of messages before returning what there
-   * is (default 0: as soon as one is there). Larger runs for handleBatch at low rates, for latency.
+   * With concurrency 1: once a fetch that caught up with its partition is handled, the next fetch
+   * waits this long, so events gather into one run for handleBatch (default 0: fetch again at once).
+   * See gatherPauseMs.
    */
   fetchWaitMs?: number;
   maxAttempts: number;
@@ -53,7 +56,6 @@ export interface ConsumerOptions<T extends MessageType = MessageType> {
 }
 
 const HEARTBEAT_EVERY_MS = 3_000;
-const FETCH_GATHER_BYTES = 256 * 1024;
 /** How long a graceful stop waits for pipelined work in hand (its handlers are told to stop first). */
 const SETTLE_ON_STOP_MS = 10_000;
 const DEFAULT_MAX_BATCH = 500;
@@ -142,7 +144,6 @@ export class MessageConsumer<T extends MessageType = MessageType> {
       heartbeatInterval: HEARTBEAT_EVERY_MS,
       allowAutoTopicCreation: false,
       maxBytesPerPartition: 4 * 1024 * 1024,
-      ...(this.options.fetchWaitMs ? { minBytes: FETCH_GATHER_BYTES, maxWaitTimeInMs: this.options.fetchWaitMs } : {}),
     });
     this.consumer = consumer;
     if (this.options.takeOverAs) {
@@ -196,7 +197,11 @@ export class MessageConsumer<T extends MessageType = MessageType> {
       autoCommitThreshold: 20,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
-      eachBatch: (payload) => this.runner.run(payload),
+      eachBatch: async (payload) => {
+        await this.runner.run(payload);
+        const pauseMs = gatherPauseMs(payload.batch, this.options.fetchWaitMs ?? 0, this.stopping);
+        if (pauseMs > 0) await sleep(pauseMs);
+      },
     });
   }
 
