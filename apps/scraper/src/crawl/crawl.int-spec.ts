@@ -135,6 +135,34 @@ class HeldParsePool extends ParsePool {
   }
 }
 
+/** A real parse pool that notes the paths of every robots question it is asked. */
+class RobotsQuestionsPool extends ParsePool {
+  readonly robotsQuestions: string[][] = [];
+
+  constructor() {
+    super({ threads: 1, taskBudgetMs: 5_000 });
+  }
+
+  override run<T extends ParseTask>(task: T, signal?: AbortSignal): Promise<ParseResultOf<T>> {
+    if (task.task === 'robots') this.robotsQuestions.push([...task.paths]);
+    return super.run(task, signal);
+  }
+}
+
+describe('crawlDomain asks the parse threads about robots.txt', () => {
+  it('judges the start page in the task that reads robots.txt, with no second question', async () => {
+    const pool = new RobotsQuestionsPool();
+    try {
+      const result = await crawlDomain(fixtureHost('ok', 'robots-questions'), options({ parser: pool }));
+      expect(result.pages).toHaveLength(5);
+      expect(pool.robotsQuestions[0]).toEqual(['/']);
+      expect(pool.robotsQuestions.slice(1).flat()).not.toContain('/');
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe('crawlDomain overlaps the parse of a page with the next request', () => {
   it('fetches the next page while the one before is parsed, and records pages in fetch order', async () => {
     const host = fixtureHost('ok', 'overlap');

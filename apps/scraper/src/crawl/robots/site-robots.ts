@@ -16,6 +16,8 @@ export interface SiteRobots {
   isAllowed(pathAndQuery: string, signal?: AbortSignal): Promise<boolean>;
 }
 
+const START_PATH = '/';
+
 export const ALLOW_ALL: SiteRobots = {
   sitemaps: [],
   crawlDelayMs: undefined,
@@ -23,7 +25,11 @@ export const ALLOW_ALL: SiteRobots = {
   isAllowed: () => Promise.resolve(true),
 };
 
-/** Reads a fetched robots.txt on a parse thread: its sitemaps and Crawl-delay, and the rules kept there. */
+/**
+ * Reads a fetched robots.txt on a parse thread: its sitemaps and Crawl-delay, and the rules kept
+ * there. The first task also judges the origin's start page ("/"), the crawl's next question, so
+ * it costs no second trip to a thread.
+ */
 export async function readSiteRobots(
   parser: ParsePool,
   robotsUrl: string,
@@ -33,12 +39,14 @@ export async function readSiteRobots(
 ): Promise<SiteRobots> {
   const ref: RobotsRef = { robotsId: randomUUID(), origin: new URL(robotsUrl).origin, text, productToken };
   const task = { ...ref, task: 'robots', url: robotsUrl } as const;
-  const first = await parser.run({ ...task, paths: [] }, signal);
+  const first = await parser.run({ ...task, paths: [START_PATH] }, signal);
+  const startAllowed = first.allowed[0] === true;
   return {
     sitemaps: first.sitemaps,
     crawlDelayMs: first.crawlDelayMs,
     ref,
     async isAllowed(pathAndQuery, askSignal) {
+      if (pathAndQuery === START_PATH) return startAllowed;
       const verdict = await parser.run({ ...task, paths: [pathAndQuery] }, askSignal);
       return verdict.allowed[0] === true;
     },
