@@ -27,11 +27,11 @@ export const trawlEnv = {
   TRAWL_PRUNE_EVERY_MS: int({ default: 3_600_000, min: 1_000, max: 7 * 24 * 3_600_000 }),
   KAFKA_SESSION_TIMEOUT_MS: int({ default: 30_000, min: 6_000, max: 300_000 }),
   /**
-   * How long a fetch of the aggregator's and of the scheduler's consumer may wait for more events
-   * to gather (up to 256 KiB) before it returns what there is: fewer, larger folds (one transaction
-   * each) for up to this much more latency. 0 returns each event as soon as it is there (and an
-   * idle fetch waits for one up to 5 s); a short wait also makes an idle consumer fetch that often.
-   * The scheduler's wait is on the dispatch path (a result releases the next domain), so it is shorter.
+   * After the aggregator's and the scheduler's consumers handle a fetch that caught up with its
+   * partition, how long they wait before fetching again, so the events arriving meanwhile fold in
+   * one transaction: fewer, larger folds for up to this much more latency (0: fetch again at once).
+   * An idle consumer long-polls either way. The scheduler's wait is on the dispatch path (a result
+   * releases the next domain), so it is shorter.
    */
   AGGREGATOR_FETCH_WAIT_MS: int({ default: 100, min: 0, max: 5_000 }),
   SCHEDULER_FETCH_WAIT_MS: int({ default: 10, min: 0, max: 5_000 }),
