@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { Tokenizer } from 'htmlparser2';
 import { MAX_ATTRIBUTE_LENGTH, MAX_ATTRIBUTES_PER_TAG, scanHtml, type HtmlVisitor } from './html.scanner';
 import { PATHOLOGICAL_BUDGET_MS, timed } from './testing/timed';
 
@@ -83,5 +85,75 @@ describe('scanHtml', () => {
     );
     expect(ms).toBeLessThan(PATHOLOGICAL_BUDGET_MS);
     expect(tags).toBeLessThanOrEqual(200_000);
+  });
+});
+
+/**
+ * The scanner as it was before it decoded entities itself: the tokenizer decoding them. The
+ * scanner's events must not differ from these (attribute values cut at MAX_ATTRIBUTE_LENGTH either
+ * way; the generated values stay below it).
+ */
+function tokenizerDecodedEvents(html: string): Event[] {
+  const seen: Event[] = [];
+  const text = (piece: string) => {
+    const last = seen.at(-1);
+    if (last?.[0] === 'text') last[1] += piece;
+    else seen.push(['text', piece]);
+  };
+  const fromCodePoint = (cp: number) => (cp >= 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : '\ufffd');
+  const name = (start: number, end: number) => html.slice(start, Math.min(end, start + 64)).toLowerCase();
+  let tag = '';
+  let attributes = new Map<string, string>();
+  let attribute = '';
+  let value = '';
+  const tokenizer = new Tokenizer(
+    { decodeEntities: true },
+    {
+      onopentagname: (start, end) => {
+        tag = name(start, end);
+        attributes = new Map();
+      },
+      onattribname: (start, end) => {
+        attribute = name(start, end);
+        value = '';
+      },
+      onattribdata: (start, end) => (value += html.slice(start, end)),
+      onattribentity: (cp) => (value += fromCodePoint(cp)),
+      onattribend: () => {
+        if (attributes.size < MAX_ATTRIBUTES_PER_TAG && !attributes.has(attribute)) attributes.set(attribute, value);
+      },
+      onopentagend: () => seen.push(['open', tag, Object.fromEntries(attributes), false]),
+      onselfclosingtag: () => seen.push(['open', tag, Object.fromEntries(attributes), true]),
+      onclosetag: (start, end) => seen.push(['close', name(start, end)]),
+      ontext: (start, end) => text(html.slice(start, end)),
+      ontextentity: (cp) => text(fromCodePoint(cp)),
+      oncomment: () => undefined,
+      oncdata: () => undefined,
+      ondeclaration: () => undefined,
+      onprocessinginstruction: () => undefined,
+      onend: () => undefined,
+    },
+  );
+  tokenizer.write(html);
+  tokenizer.end();
+  return seen;
+}
+
+describe('scanHtml decodes entities as the tokenizer did', () => {
+  const piece = fc.constantFrom(
+    ...['&amp;', '&amp', '&lt;', '&gt', '&copy;', '&copy', '&notit;', '&notin;', '&CounterClockwiseContourIntegral;'],
+    ...['&#64;', '&#x40;', '&#X1F600;', '&#0;', '&#xD800;', '&#128;', '&#99999999;', '&#;', '&#x;', '&', '&&', '&;'],
+    ...['<p>', '</p>', '<a href="', '" title=\'', "'>", '<a href=x&amp;y>', '<img alt="a&amp;b"/>', '<br/>'],
+    ...['<title>', '</title>', '<script>', '</script>', '<style>', '</style>', '<textarea>', '</textarea>'],
+    ...['<xmp>', '</xmp>', '<script/>', '<!-- &amp; -->', '<![CDATA[&amp;]]>', 'text ', 'a=b', '=', '"', "'", '>', ' '],
+  );
+  it('gives the same tags, attributes and text on generated markup full of entities', () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const html = pieces.join('');
+        expect(events(html)).toEqual(tokenizerDecodedEvents(html));
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });
