@@ -22,6 +22,7 @@ const common = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@trawl/(config|contracts|messaging|persistence|projection|telemetry|service)$': '<rootDir>/libs/$1/src',
+    '^@trawl/contracts/text$': '<rootDir>/libs/contracts/src/text/well-formed-text',
   },
   setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
 };

@@ -1,4 +1,4 @@
-import { cutOnCodePoint } from '@trawl/contracts';
+import { cutOnCodePoint } from '@trawl/contracts/text';
 
 /**
  * E-mail addresses written out plainly: in visible text and in mailto: links.

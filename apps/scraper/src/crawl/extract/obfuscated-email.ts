@@ -1,4 +1,4 @@
-import { cutOnCodePoint } from '@trawl/contracts';
+import { cutOnCodePoint } from '@trawl/contracts/text';
 import { localPartBefore, MAX_EMAILS_PER_TEXT, MAX_TEXT_SCAN, normalizeEmail } from './email-address';
 import { isPlausibleTld } from './top-level-domain';
 

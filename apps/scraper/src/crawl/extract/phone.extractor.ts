@@ -1,4 +1,4 @@
-import { cutOnCodePoint } from '@trawl/contracts';
+import { cutOnCodePoint } from '@trawl/contracts/text';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { MAX_TEXT_SCAN } from './email-address';
 

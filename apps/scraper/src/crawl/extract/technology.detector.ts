@@ -1,4 +1,4 @@
-import { wellFormedText } from '@trawl/contracts';
+import { wellFormedText } from '@trawl/contracts/text';
 
 /**
  * Technology signatures. Each detection names its source in code:

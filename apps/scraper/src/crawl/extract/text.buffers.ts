@@ -1,4 +1,4 @@
-import { cutOnCodePoint, wellFormed } from '@trawl/contracts';
+import { cutOnCodePoint, wellFormed } from '@trawl/contracts/text';
 
 /** Whitespace collapsed to single spaces and trimmed, well-formed, cut to `maxLength`; null when empty. */
 export function cleanText(text: string, maxLength: number): string | null {

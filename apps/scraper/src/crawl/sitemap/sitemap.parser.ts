@@ -1,4 +1,4 @@
-import { wellFormedText } from '@trawl/contracts';
+import { wellFormedText } from '@trawl/contracts/text';
 import { Tokenizer, type TokenizerCallbacks } from 'htmlparser2';
 import { MAX_URL_LENGTH } from '../frontier/url.normalizer';
 
