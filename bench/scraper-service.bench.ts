@@ -16,7 +16,7 @@ import { createKafka, MessagePublisher } from '@trawl/messaging';
 import { createLogger } from '@trawl/telemetry';
 import { TrawlUnderTest } from '../test/support/trawl-services';
 import { startBenchWeb, type BenchWeb } from './bench-web';
-import { machineCpu, threadCpuMsByName } from './proc-stats';
+import { machineCpu, rssMb, threadCpuMsByName } from './proc-stats';
 
 function argText(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -89,6 +89,8 @@ async function run(web: BenchWeb, variant: string, concurrency: number, maxPages
       }),
     );
     web.resetStats();
+    let maxRss = rssMb(pid);
+    const sampler = setInterval(() => (maxRss = Math.max(maxRss, rssMb(pid))), 250);
     const cpuBefore = threadCpuMsByName(pid);
     const machineBefore = machineCpu();
     const benchBefore = process.cpuUsage();
@@ -96,6 +98,7 @@ async function run(web: BenchWeb, variant: string, concurrency: number, maxPages
     await publisher.publish(commands);
     await done;
     const seconds = (performance.now() - started) / 1000;
+    clearInterval(sampler);
     const cpuAfter = threadCpuMsByName(pid);
     const machineAfter = machineCpu();
     const bench = process.cpuUsage(benchBefore);
@@ -111,7 +114,8 @@ async function run(web: BenchWeb, variant: string, concurrency: number, maxPages
         `    scraper CPU ms/page: main ${perPage('main').toFixed(2)}, parse threads ${perPage('WorkerThread').toFixed(2)}, ` +
         `V8 helpers ${perPage('V8Worker').toFixed(2)}, process ${(scraperMs / pages).toFixed(2)}; ` +
         `bench (web + Kafka client) ${((bench.user + bench.system) / 1000 / pages).toFixed(2)}; ` +
-        `machine ${((100 * busy) / total).toFixed(0)}% busy, ${(busy / pages).toFixed(2)} ms/page in all\n`,
+        `machine ${((100 * busy) / total).toFixed(0)}% busy, ${(busy / pages).toFixed(2)} ms/page in all; ` +
+        `max scraper RSS ${maxRss.toFixed(0)} MB\n`,
     );
   } finally {
     await outcomes.disconnect();
