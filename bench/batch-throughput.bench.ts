@@ -5,11 +5,7 @@
  */
 import { startFixtureWeb } from '../test/fixture-web/fixture-web.server';
 import { apiClient, TrawlUnderTest } from '../test/support/trawl-services';
-
-function arg(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : Number(process.argv[index + 1]);
-}
+import { numberFlag } from './flags';
 
 interface Doc {
   status: string;
@@ -19,8 +15,8 @@ interface Doc {
 }
 
 async function main(): Promise<void> {
-  const count = arg('domains', 500);
-  const concurrency = arg('concurrency', 50);
+  const count = numberFlag('domains', 500);
+  const concurrency = numberFlag('concurrency', 50);
   const web = await startFixtureWeb();
   const trawl = await TrawlUnderTest.start('bench-throughput', {
     env: { TRAWL_RESOLVE: web.resolveSpec(), SCRAPER_CONCURRENCY: '32', LOG_LEVEL: 'warn' },

@@ -11,13 +11,7 @@ import { crawlDomain, ParsePool, parseResolveOverrides } from '../apps/scraper/s
 import { bareLoop, eachSiteInFlight } from './bare-loop';
 import { startBenchWeb, type BenchWeb } from './bench-web';
 import { threadCpuMsByName } from './proc-stats';
-
-function arg(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index === -1 ? fallback : Number(process.argv[index + 1]);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number >= 0`);
-  return value;
-}
+import { numberFlag } from './flags';
 
 function cpuDelta(before: Map<string, number>, after: Map<string, number>): Map<string, number> {
   const delta = new Map<string, number>();
@@ -67,11 +61,11 @@ async function measure(label: string, web: BenchWeb, run: () => Promise<void>): 
 }
 
 async function main(): Promise<void> {
-  const sites = arg('sites', 400);
-  const pagesPerSite = arg('pages', 10);
-  const latencyMs = arg('latency', 20);
-  const sitesInFlight = arg('sites-in-flight', 20);
-  const runs = arg('runs', 2);
+  const sites = numberFlag('sites', 400);
+  const pagesPerSite = numberFlag('pages', 10);
+  const latencyMs = numberFlag('latency', 20);
+  const sitesInFlight = numberFlag('sites-in-flight', 20);
+  const runs = numberFlag('runs', 2);
   process.stdout.write(
     `${new Date().toISOString()}: ${sites} sites x ${pagesPerSite} pages, latency ${latencyMs} ms ±50%, ` +
       `${sitesInFlight} sites in flight; the bench web runs in this process (its CPU is in every row)\n`,

@@ -14,17 +14,7 @@ import { apiClient, TrawlUnderTest, type ServiceName } from '../test/support/tra
 import { bareLoop } from './bare-loop';
 import { machineCpu, processCpuMs, rssMb, type MachineCpu } from './proc-stats';
 import { startBenchWeb, type BenchWeb } from './bench-web';
-
-function argText(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : (process.argv[index + 1] ?? fallback);
-}
-
-function arg(name: string, fallback: number): number {
-  const value = Number(argText(name, String(fallback)));
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number >= 0`);
-  return value;
-}
+import { numberFlag, textFlag } from './flags';
 
 interface Doc {
   status: string;
@@ -258,14 +248,14 @@ function table(rows: Row[]): string {
 }
 
 async function main(): Promise<void> {
-  const sites = arg('sites', 200);
-  const pagesPerSite = arg('pages', 10);
-  const latencies = argText('latencies', '20,5')
+  const sites = numberFlag('sites', 200);
+  const pagesPerSite = numberFlag('pages', 10);
+  const latencies = textFlag('latencies', '20,5')
     .split(',')
     .map((value) => Number(value.trim()));
-  const sitesInFlight = arg('sites-in-flight', 20);
-  const rssConcurrency = arg('rss-concurrency', 100);
-  const jitter = arg('jitter', 0.5);
+  const sitesInFlight = numberFlag('sites-in-flight', 20);
+  const rssConcurrency = numberFlag('rss-concurrency', 100);
+  const jitter = numberFlag('jitter', 0.5);
   if (latencies.some((ms) => !Number.isFinite(ms) || ms < 0)) throw new Error('--latencies: e.g. 20,5');
 
   process.stdout.write(

@@ -10,11 +10,7 @@ import { Client } from 'pg';
 import { request } from 'undici';
 import { TrawlUnderTest } from '../test/support/trawl-services';
 import { rssMb } from './proc-stats';
-
-function arg(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : Number(process.argv[index + 1]);
-}
+import { numberFlag } from './flags';
 
 /** A finished batch of `count` domains for `tenant`, each with one page and an extraction. */
 async function seedBatch(databaseUrl: string, tenant: string, count: number): Promise<string> {
@@ -83,7 +79,7 @@ async function exportOnce(
 }
 
 async function main(): Promise<void> {
-  const domains = arg('domains', 10_000);
+  const domains = numberFlag('domains', 10_000);
   const trawl = await TrawlUnderTest.start('bench-export', { services: ['gateway'], env: { LOG_LEVEL: 'warn' } });
   try {
     const key = await trawl.apiKey('bench');

@@ -6,11 +6,7 @@
  */
 import { startFixtureWeb } from '../test/fixture-web/fixture-web.server';
 import { apiClient, TrawlUnderTest } from '../test/support/trawl-services';
-
-function arg(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : Number(process.argv[index + 1]);
-}
+import { numberFlag } from './flags';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -82,10 +78,10 @@ async function measure(capacity: number, sizes: Record<string, number>): Promise
 
 async function main(): Promise<void> {
   const sizes = {
-    big: arg('big', 300),
-    bigConcurrency: arg('big-concurrency', 100),
-    small: arg('small', 10),
-    smallConcurrency: arg('small-concurrency', 5),
+    big: numberFlag('big', 300),
+    bigConcurrency: numberFlag('big-concurrency', 100),
+    small: numberFlag('small', 10),
+    smallConcurrency: numberFlag('small-concurrency', 5),
   };
   const rows: string[] = [];
   const capacities = (process.argv[process.argv.indexOf('--capacities') + 1] ?? '').includes(',')

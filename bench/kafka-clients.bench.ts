@@ -34,29 +34,19 @@ import {
   type ProduceRecord,
   type Received,
 } from './kafka-clients/clients';
-
-function argText(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : (process.argv[index + 1] ?? fallback);
-}
-
-function arg(name: string, fallback: number): number {
-  const value = Number(argText(name, String(fallback)));
-  if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be an integer >= 0`);
-  return value;
-}
+import { integerFlag, textFlag } from './flags';
 
 const options = {
-  messages: arg('messages', 100_000),
-  keys: arg('keys', 2_000),
-  valueBytes: arg('value-bytes', 1024),
-  perSend: arg('per-send', 100),
-  inFlight: arg('in-flight', 4),
-  partitions: arg('partitions', 6),
-  sessionTimeoutMs: arg('session-timeout', 30_000),
-  restart: arg('restart', 1) > 0,
-  longHandler: arg('long-handler', 1) > 0,
-  clients: argText('clients', CLIENTS.join(','))
+  messages: integerFlag('messages', 100_000),
+  keys: integerFlag('keys', 2_000),
+  valueBytes: integerFlag('value-bytes', 1024),
+  perSend: integerFlag('per-send', 100),
+  inFlight: integerFlag('in-flight', 4),
+  partitions: integerFlag('partitions', 6),
+  sessionTimeoutMs: integerFlag('session-timeout', 30_000),
+  restart: integerFlag('restart', 1) > 0,
+  longHandler: integerFlag('long-handler', 1) > 0,
+  clients: textFlag('clients', CLIENTS.join(','))
     .split(',')
     .map((name) => name.trim()),
 };

@@ -10,13 +10,7 @@ import type { PageTask } from '../apps/scraper/src/crawl/parse/parse.tasks';
 import { runParseTask } from '../apps/scraper/src/crawl/parse/parse.tasks';
 import { startBenchWeb } from './bench-web';
 import { threadCpuMsByName } from './proc-stats';
-
-function arg(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index === -1 ? fallback : Number(process.argv[index + 1]);
-  if (!Number.isFinite(value) || value < 1) throw new Error(`--${name} must be a number >= 1`);
-  return value;
-}
+import { numberFlag } from './flags';
 
 interface FetchedPage {
   url: string;
@@ -83,9 +77,9 @@ async function inFlight(pool: ParsePool, pages: FetchedPage[], concurrency: numb
 }
 
 async function main(): Promise<void> {
-  const sites = arg('sites', 200);
-  const pagesPerSite = arg('pages', 10);
-  const rounds = arg('rounds', 3);
+  const sites = numberFlag('sites', 200, 1);
+  const pagesPerSite = numberFlag('pages', 10, 1);
+  const rounds = numberFlag('rounds', 3, 1);
   const pages = await fetchPages(sites, pagesPerSite);
   const kb = pages.reduce((sum, page) => sum + page.body.length, 0) / pages.length / 1024;
   process.stdout.write(

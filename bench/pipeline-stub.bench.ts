@@ -9,15 +9,11 @@ import { type AnyMessage, createMessage, decodeMessage, topicName } from '@trawl
 import { createKafka, MessagePublisher } from '@trawl/messaging';
 import { createLogger } from '@trawl/telemetry';
 import { apiClient, TrawlUnderTest } from '../test/support/trawl-services';
-
-function arg(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : Number(process.argv[index + 1]);
-}
+import { numberFlag } from './flags';
 
 async function main(): Promise<void> {
-  const count = arg('domains', 10_000);
-  const concurrency = arg('concurrency', 100);
+  const count = numberFlag('domains', 10_000);
+  const concurrency = numberFlag('concurrency', 100);
   const trawl = await TrawlUnderTest.start('bench-stub', {
     services: ['gateway', 'scheduler', 'aggregator'],
     env: { LOG_LEVEL: 'warn' },

@@ -5,16 +5,12 @@
  */
 import autocannon, { type Request } from 'autocannon';
 import { TrawlUnderTest } from '../test/support/trawl-services';
-
-function arg(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : Number(process.argv[index + 1]);
-}
+import { numberFlag } from './flags';
 
 async function main(): Promise<void> {
-  const rate = arg('rate', 200);
-  const seconds = arg('seconds', 20);
-  const domainsPerBatch = arg('domains', 10);
+  const rate = numberFlag('rate', 200);
+  const seconds = numberFlag('seconds', 20);
+  const domainsPerBatch = numberFlag('domains', 10);
   const trawl = await TrawlUnderTest.start('bench-post', { services: ['gateway'] });
   try {
     const key = await trawl.apiKey('bench');

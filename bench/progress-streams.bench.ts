@@ -8,11 +8,7 @@ import { Agent, request } from 'undici';
 import { startFixtureWeb } from '../test/fixture-web/fixture-web.server';
 import { apiClient, TrawlUnderTest } from '../test/support/trawl-services';
 import { processCpuMs, rssMb } from './proc-stats';
-
-function arg(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : Number(process.argv[index + 1]);
-}
+import { numberFlag } from './flags';
 
 /** RSS (MB) and CPU time (ms) of a process, from /proc. */
 function usage(pid: number): { rssMb: number; cpuMs: number } {
@@ -22,8 +18,8 @@ function usage(pid: number): { rssMb: number; cpuMs: number } {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<void> {
-  const streams = arg('streams', 1000);
-  const domainCount = arg('domains', 60);
+  const streams = numberFlag('streams', 1000);
+  const domainCount = numberFlag('domains', 60);
   const web = await startFixtureWeb({ hostIdleMs: 0 });
   const trawl = await TrawlUnderTest.start('bench-streams', {
     env: { TRAWL_RESOLVE: web.resolveSpec(), LOG_LEVEL: 'warn', SCHEDULER_MAX_ATTEMPTS: '1' },

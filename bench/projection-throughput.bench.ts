@@ -13,11 +13,7 @@ import { createKafka, ensureTopics, MessagePublisher, topicSettings } from '@tra
 import { createLogger } from '@trawl/telemetry';
 import { TrawlUnderTest } from '../test/support/trawl-services';
 import { batchLog } from './synthetic-log';
-
-function arg(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : process.argv[index + 1]!;
-}
+import { integerFlag, textFlag } from './flags';
 
 const log = createLogger('bench', 'warn');
 
@@ -72,10 +68,10 @@ async function run(service: Consumer, maxBatch: string, batches: number, domains
 }
 
 async function main(): Promise<void> {
-  const batches = Number(arg('batches', '20'));
-  const domains = Number(arg('domains', '1000'));
-  for (const service of arg('services', 'aggregator,scheduler').split(',') as Consumer[]) {
-    for (const maxBatch of arg('max-batch', '1,500').split(',')) await run(service, maxBatch, batches, domains);
+  const batches = integerFlag('batches', 20, 1);
+  const domains = integerFlag('domains', 1000, 1);
+  for (const service of textFlag('services', 'aggregator,scheduler').split(',') as Consumer[]) {
+    for (const maxBatch of textFlag('max-batch', '1,500').split(',')) await run(service, maxBatch, batches, domains);
   }
 }
 

@@ -14,17 +14,13 @@ import { createKafka, ensureTopics, MessagePublisher, topicSettings } from '@tra
 import { createLogger } from '@trawl/telemetry';
 import { TrawlUnderTest } from '../test/support/trawl-services';
 import { batchLog } from './synthetic-log';
+import { integerFlag } from './flags';
 
 const run = promisify(execFile);
 
-function arg(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : process.argv[index + 1]!;
-}
-
 async function main(): Promise<void> {
-  const batches = Number(arg('batches', '100'));
-  const domains = Number(arg('domains', '3333'));
+  const batches = integerFlag('batches', 100, 1);
+  const domains = integerFlag('domains', 3333, 1);
   const trawl = await TrawlUnderTest.start('bench-replay', { services: [], env: { LOG_LEVEL: 'warn' } });
   const config = loadTrawlConfig(trawl.env);
   const log = createLogger('bench', 'warn');

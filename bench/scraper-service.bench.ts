@@ -17,17 +17,7 @@ import { createLogger } from '@trawl/telemetry';
 import { TrawlUnderTest } from '../test/support/trawl-services';
 import { startBenchWeb, type BenchWeb } from './bench-web';
 import { machineCpu, rssMb, threadCpuMsByName } from './proc-stats';
-
-function argText(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : (process.argv[index + 1] ?? fallback);
-}
-
-function arg(name: string, fallback: number): number {
-  const value = Number(argText(name, String(fallback)));
-  if (!Number.isFinite(value) || value < 1) throw new Error(`--${name} must be a number >= 1`);
-  return value;
-}
+import { numberFlag, textFlag } from './flags';
 
 const VARIANT_ENV: Record<string, Record<string, string>> = {
   on: {},
@@ -125,11 +115,11 @@ async function run(web: BenchWeb, variant: string, concurrency: number, maxPages
 }
 
 async function main(): Promise<void> {
-  const sites = arg('sites', 400);
-  const pagesPerSite = arg('pages', 10);
-  const latencyMs = arg('latency', 20);
-  const concurrency = arg('concurrency', 20);
-  const variants = argText('variants', 'on,off,off,on').split(',');
+  const sites = numberFlag('sites', 400, 1);
+  const pagesPerSite = numberFlag('pages', 10, 1);
+  const latencyMs = numberFlag('latency', 20);
+  const concurrency = numberFlag('concurrency', 20, 1);
+  const variants = textFlag('variants', 'on,off,off,on').split(',');
   for (const variant of variants) {
     if (!(variant in VARIANT_ENV)) throw new Error(`--variants: unknown variant ${variant} (on, off)`);
   }

@@ -14,17 +14,7 @@ import { stackEnv } from '../test/support/stack-env';
 import { apiClient, type ServiceName, TrawlUnderTest } from '../test/support/trawl-services';
 import { type BenchWeb, startBenchWeb } from './bench-web';
 import { processCpuMs, rssMb } from './proc-stats';
-
-function argText(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : (process.argv[index + 1] ?? fallback);
-}
-
-function arg(name: string, fallback: number): number {
-  const value = Number(argText(name, String(fallback)));
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number >= 0`);
-  return value;
-}
+import { numberFlag, textFlag } from './flags';
 
 /** Poll the status document this often (each read of a 10,000-domain document costs the gateway CPU). */
 const POLL_MS = 1_000;
@@ -225,10 +215,10 @@ async function run(
 }
 
 async function main(): Promise<void> {
-  const domains = arg('domains', 10_000);
-  const concurrency = arg('concurrency', 100);
-  const latencyMs = arg('latency', 20);
-  const variants = argText('variants', 'on,off,off,on')
+  const domains = numberFlag('domains', 10_000);
+  const concurrency = numberFlag('concurrency', 100);
+  const latencyMs = numberFlag('latency', 20);
+  const variants = textFlag('variants', 'on,off,off,on')
     .split(',')
     .map((value) => value.trim())
     .filter((value): value is 'on' | 'off' => value === 'on' || value === 'off');
