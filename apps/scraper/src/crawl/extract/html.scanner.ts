@@ -38,7 +38,7 @@ export interface HtmlVisitor {
   /** A start tag, name lower-cased. `selfClosing` for `<x/>` (HTML ignores the slash but on foreign elements). */
   openTag(name: string, attributes: Attributes, selfClosing: boolean): void;
   closeTag(name: string): void;
-  /** Text with entities decoded, in pieces (split at entities and tags). */
+  /** Text with entities decoded, in pieces (split at tags). */
   text(text: string): void;
 }
 

@@ -5,7 +5,7 @@ import { isPlausibleTld } from './top-level-domain';
 /**
  * Addresses written so that harvesters miss them: "jane [at] acme [dot] com", "jane(at)acme(dot)com",
  * "jane @ acme . com", "jane at acme dot com". ("jane&#64;acme.com" needs nothing: the HTML
- * tokenizer decodes the entity, and the text holds a plain address.)
+ * scanner decodes the entity, and the text holds a plain address.)
  *
  * Each stand-in for '@' is found with one bounded pattern; the local part is read backwards from it
  * and the domain is matched forwards with a bounded sticky pattern, so the cost is linear in the text.
