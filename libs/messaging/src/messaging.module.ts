@@ -96,7 +96,7 @@ export class MessagingRuntime implements OnApplicationBootstrap, OnApplicationSh
               : {}),
             concurrency:
               typeof options.concurrency === 'function' ? options.concurrency(this.config) : (options.concurrency ?? 1),
-            ...(options.fetchWaitMs ? { fetchWaitMs: options.fetchWaitMs(this.config) } : {}),
+            ...(options.gatherPauseMs ? { gatherPauseMs: options.gatherPauseMs(this.config) } : {}),
             partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
             maxAttempts: this.config.TRAWL_CONSUMER_MAX_ATTEMPTS,
             sessionTimeoutMs: options.sessionTimeoutMs ?? this.config.KAFKA_SESSION_TIMEOUT_MS,

@@ -20,7 +20,7 @@ import { AGGREGATOR_CONSUMER, projectEvents, reducedEvent } from '@trawl/project
   topics: ['batchEvents'],
   types: BATCH_EVENT_TYPES,
   concurrency: 1,
-  fetchWaitMs: (config) => config.AGGREGATOR_FETCH_WAIT_MS,
+  gatherPauseMs: (config) => config.AGGREGATOR_FETCH_WAIT_MS,
   // In a run of events handled together, each result and batch-level event also gets a span in its
   // own trace (a domain attempt's, the batch's); the read-backs of domain.queued and domain.started
   // do not (4 fewer spans per domain), the run's span links to them.

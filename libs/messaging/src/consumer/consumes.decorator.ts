@@ -16,8 +16,8 @@ export interface ConsumesOptions<T extends MessageType = MessageType> {
   types: readonly T[];
   /** See ConsumerOptions.concurrency (default 1: each partition in order); may depend on config. */
   concurrency?: number | ((config: TrawlConfig) => number);
-  /** See ConsumerOptions.fetchWaitMs. */
-  fetchWaitMs?: (config: TrawlConfig) => number;
+  /** See ConsumerOptions.gatherPauseMs. */
+  gatherPauseMs?: (config: TrawlConfig) => number;
   partitionsConsumedConcurrently?: number;
   sessionTimeoutMs?: number;
   /**

@@ -11,7 +11,7 @@ import { type Batch } from 'kafkajs';
  * fetch.max.wait.ms): the first event after a quiet spell is handled as soon as it arrives, and an
  * idle consumer long-polls instead of fetching every `waitMs`.
  */
-export function gatherPauseMs(
+export function pauseAfterFetchMs(
   batch: Pick<Batch, 'isEmpty' | 'lastOffset' | 'highWatermark'>,
   waitMs: number,
   stopping: boolean,

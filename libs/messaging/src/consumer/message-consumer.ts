@@ -8,7 +8,7 @@ import { decodeFor } from './decoding';
 import { type BatchHandler, type MessageHandler } from './delivery';
 import { takeOverGroupMembership } from './group-takeover';
 import { MessageProcessor } from './message-processor';
-import { gatherPauseMs } from './gather-pause';
+import { pauseAfterFetchMs } from './gather-pause';
 import { PartitionRunner } from './partition-runner';
 import { PipelinedIntake } from './pipelined-intake';
 
@@ -45,9 +45,9 @@ export interface ConsumerOptions<T extends MessageType = MessageType> {
   /**
    * With concurrency 1: once a fetch that caught up with its partition is handled, the next fetch
    * waits this long, so events gather into one run for handleBatch (default 0: fetch again at once).
-   * See gatherPauseMs.
+   * See pauseAfterFetchMs.
    */
-  fetchWaitMs?: number;
+  gatherPauseMs?: number;
   maxAttempts: number;
   sessionTimeoutMs?: number;
   rebalanceTimeoutMs?: number;
@@ -199,7 +199,7 @@ export class MessageConsumer<T extends MessageType = MessageType> {
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
       eachBatch: async (payload) => {
         await this.runner.run(payload);
-        const pauseMs = gatherPauseMs(payload.batch, this.options.fetchWaitMs ?? 0, this.stopping);
+        const pauseMs = pauseAfterFetchMs(payload.batch, this.options.gatherPauseMs ?? 0, this.stopping);
         if (pauseMs > 0) await sleep(pauseMs);
       },
     });
