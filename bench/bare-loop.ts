@@ -14,16 +14,16 @@ const HEADERS = {
   'accept-language': 'en;q=0.9, *;q=0.5',
 };
 
-/** Runs `crawl` over `hosts`, `count` at a time, each host once. */
-export async function eachSiteInFlight(
+/** Runs `work` on each of `items`, `count` at a time, in order of start. */
+export async function eachInFlight<T>(
   count: number,
-  hosts: readonly string[],
-  crawl: (host: string) => Promise<void>,
+  items: readonly T[],
+  work: (item: T) => Promise<void>,
 ): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: count }, async () => {
-      while (next < hosts.length) await crawl(hosts[next++]!);
+      while (next < items.length) await work(items[next++]!);
     }),
   );
 }
@@ -40,7 +40,7 @@ export async function bareLoop(web: BenchWeb, sitesInFlight: number): Promise<{ 
   let requests = 0;
   let failed = 0;
   try {
-    await eachSiteInFlight(sitesInFlight, web.hosts, async (host) => {
+    await eachInFlight(sitesInFlight, web.hosts, async (host) => {
       const [home, ...others] = web.pageUrls(host);
       for (const url of [`http://${host}/robots.txt`, home!, `http://${host}/sitemap.xml`, ...others]) {
         const { statusCode, body } = await request(url, { dispatcher: agent, headers: HEADERS });

@@ -8,7 +8,7 @@
  * Usage: npm run bench -- crawl-engine [--sites 400 --pages 10 --latency 20 --sites-in-flight 20 --runs 2]
  */
 import { crawlDomain, ParsePool, parseResolveOverrides } from '../apps/scraper/src/crawl';
-import { bareLoop, eachSiteInFlight } from './bare-loop';
+import { bareLoop, eachInFlight } from './bare-loop';
 import { startBenchWeb, type BenchWeb } from './bench-web';
 import { threadCpuMsByName } from './proc-stats';
 import { numberFlag } from './flags';
@@ -22,7 +22,7 @@ function cpuDelta(before: Map<string, number>, after: Map<string, number>): Map<
 async function engineLoop(web: BenchWeb, sitesInFlight: number, pool: ParsePool, maxPages: number): Promise<number> {
   const resolver = parseResolveOverrides(web.resolveSpec());
   let failed = 0;
-  await eachSiteInFlight(sitesInFlight, web.hosts, async (host) => {
+  await eachInFlight(sitesInFlight, web.hosts, async (host) => {
     try {
       await crawlDomain(host, {
         maxPages,

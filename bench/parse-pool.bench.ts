@@ -8,6 +8,7 @@ import { request } from 'undici';
 import { ParsePool } from '../apps/scraper/src/crawl';
 import type { PageTask } from '../apps/scraper/src/crawl/parse/parse.tasks';
 import { runParseTask } from '../apps/scraper/src/crawl/parse/parse.tasks';
+import { eachInFlight } from './bare-loop';
 import { startBenchWeb } from './bench-web';
 import { threadCpuMsByName } from './proc-stats';
 import { numberFlag } from './flags';
@@ -22,9 +23,8 @@ interface FetchedPage {
 
 async function fetchPages(sites: number, pagesPerSite: number): Promise<FetchedPage[]> {
   const web = await startBenchWeb({ sites, pagesPerSite, latencyMs: 0, jitter: 0 });
-  const [, port] = web.resolveSpec().split(':').slice(-2);
   const get = async (host: string, path: string) => {
-    const response = await request(`http://127.0.0.1:${port}${path}`, { headers: { host } });
+    const response = await request(`http://127.0.0.1:${web.port}${path}`, { headers: { host } });
     const body = Buffer.from(await response.body.arrayBuffer());
     return { body, headers: response.headers as Record<string, string> };
   };
@@ -67,13 +67,10 @@ async function measure(label: string, tasks: number, run: () => Promise<void>): 
   );
 }
 
-async function inFlight(pool: ParsePool, pages: FetchedPage[], concurrency: number): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < pages.length) await pool.run(taskOf(pages[next++]!));
-    }),
-  );
+function inFlight(pool: ParsePool, pages: FetchedPage[], concurrency: number): Promise<void> {
+  return eachInFlight(concurrency, pages, async (page) => {
+    await pool.run(taskOf(page));
+  });
 }
 
 async function main(): Promise<void> {
