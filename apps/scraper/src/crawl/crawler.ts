@@ -78,6 +78,12 @@ class CrawlSession {
   private readonly robots = new Map<string, Promise<RobotsOutcome>>();
   /** robots.txt verdicts on links, given by the parse of the page that linked them. */
   private readonly robotsVerdicts = new Map<string, boolean>();
+  /**
+   * Links judged out of the crawl (another site, or not a page), so a link on every page is judged
+   * once. The scope is settled before the first links are enqueued (the start page's final host).
+   */
+  private readonly linksOutOfCrawl = new Set<string>();
+  private readonly maxLinksRemembered: number;
   private readonly scope: SiteScope;
   private readonly frontier: Frontier;
   private readonly agent: Agent;
@@ -88,7 +94,8 @@ class CrawlSession {
     private readonly options: CrawlOptions,
   ) {
     this.scope = new SiteScope(domain);
-    this.frontier = new Frontier(Math.max(200, options.maxPages * 20));
+    this.maxLinksRemembered = Math.max(200, options.maxPages * 20);
+    this.frontier = new Frontier(this.maxLinksRemembered);
     this.agent = createCrawlAgent({ resolver: options.resolver, pageTimeoutMs: options.pageTimeoutMs });
     this.ctx = {
       domain,
@@ -240,8 +247,15 @@ class CrawlSession {
 
   private enqueueLinks(outcome: PageOutcome, depth: number): void {
     const links = outcome.extraction?.links ?? [];
-    for (const [index, link] of links.entries()) {
-      if (!this.scope.contains(link) || hasNonHtmlExtension(link)) continue;
+    for (let index = 0; index < links.length; index += 1) {
+      const link = links[index]!;
+      // Most of a page's links were on the pages before it (menus, footers): those are not parsed again.
+      if (this.frontier.has(link) || this.linksOutOfCrawl.has(link)) continue;
+      const url = new URL(link);
+      if (!this.scope.contains(url) || hasNonHtmlExtension(url)) {
+        if (this.linksOutOfCrawl.size < this.maxLinksRemembered) this.linksOutOfCrawl.add(link);
+        continue;
+      }
       if (!this.frontier.add(link, depth + 1)) continue;
       // Judged by the page's parse task already: no question to a parse thread before the fetch.
       const allowed = outcome.linksAllowed?.[index];

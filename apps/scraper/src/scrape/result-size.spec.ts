@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import type { PageResult } from '@trawl/contracts';
-import { fitPages } from './result-size';
+import { fitPages, jsonBytesAtMost } from './result-size';
 
 const EMOJI = '\u{1F600}';
 const page = (n: number, error: string | null = null): PageResult => ({
@@ -47,5 +48,36 @@ describe('fitting an attempt into an event', () => {
       64 * 1024,
     );
     for (const kept of fitted.pages) expect(kept.title!.isWellFormed()).toBe(true);
+  });
+});
+
+describe('the bound on an attempt’s JSON size', () => {
+  const utf16Unit = fc.integer({ min: 0, max: 0xffff }).map((unit) => String.fromCharCode(unit));
+  const anyText = fc.string({ unit: fc.oneof(utf16Unit, fc.constantFrom('"', '\\', '\u0000', '\u{1F600}')) });
+  const anyJson = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      anyText,
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(tie('value')),
+      fc.dictionary(anyText, tie('value')),
+    ),
+  })).value;
+
+  it('is never below the bytes JSON.stringify writes, lone surrogates and escapes included', () => {
+    fc.assert(
+      fc.property(anyJson, (value) => {
+        expect(jsonBytesAtMost(value)).toBeGreaterThanOrEqual(Buffer.byteLength(JSON.stringify(value)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('holds for pages, where it spares writing them when they plainly fit', () => {
+    const pages = [page(1), page(2, 'timeout')];
+    expect(jsonBytesAtMost(pages)).toBeGreaterThanOrEqual(Buffer.byteLength(JSON.stringify(pages)));
+    expect(fitPages(pages, jsonBytesAtMost(pages))).toEqual({ pages });
   });
 });

@@ -23,7 +23,10 @@ export function createCrawlAgent(options: { resolver: HostResolver; pageTimeoutM
     headersTimeout: options.pageTimeoutMs,
     bodyTimeout: options.pageTimeoutMs,
     keepAliveTimeout: 4_000,
-    connections: 2,
+    // The crawl asks one thing of a site at a time, so one connection per origin. It also makes
+    // the Agent give each origin a Client rather than a Pool, whose queue alone is an array of
+    // 2,048 slots: a Pool per origin per crawl was the largest piece of a page's promoted garbage.
+    connections: 1,
     maxHeaderSize: 64 * 1024,
   });
 }
