@@ -13,8 +13,10 @@ export const SERVICES = [
   { name: 'gateway', portVar: 'GATEWAY_PORT', port: 3000 },
 ];
 
-// V8 options per service (scripts/service-node-args.json; docker-compose.yml repeats them).
+// V8 options per service (scripts/service-node-args.json) and the environment every service process
+// starts with (scripts/service-env.json, read by glibc before any code runs); docker-compose.yml repeats both.
 const SERVICE_NODE_ARGS = JSON.parse(fs.readFileSync(path.join(repoRoot, 'scripts/service-node-args.json'), 'utf8'));
+const SERVICE_ENV = JSON.parse(fs.readFileSync(path.join(repoRoot, 'scripts/service-env.json'), 'utf8'));
 
 export function portOf(env, service) {
   return Number(env[service.portVar] || service.port);
@@ -66,6 +68,7 @@ export class ServiceProcesses {
       {
         // One process per service here: its name is a stable instance id (a restart takes its group membership back at once).
         env: {
+          ...SERVICE_ENV,
           TRAWL_INSTANCE_ID: `${os.hostname()}-${service.name}`,
           // One scraper here: batches share twice its concurrency (fair between tenants, and still a queue to draw on).
           SCHEDULER_DISPATCH_CAPACITY: String(2 * Number(this.env.SCRAPER_CONCURRENCY || 8)),

@@ -31,6 +31,18 @@ describe('the stack versions', () => {
   });
 });
 
+describe('the services’ process environment', () => {
+  it('is the same for docker compose as for npm start and the tests', () => {
+    const serviceEnv = JSON.parse(read('scripts/service-env.json')) as Record<string, string>;
+    expect(Object.keys(serviceEnv)).not.toHaveLength(0);
+    const sharedEnv = /^x-trawl-env: &trawl-env\n((?: {2}.*\n)+)/m.exec(read('docker-compose.yml'));
+    expect(sharedEnv).not.toBeNull();
+    for (const [name, value] of Object.entries(serviceEnv)) {
+      expect(sharedEnv![1]).toContain(`  ${name}: '${value}'\n`);
+    }
+  });
+});
+
 describe('the services’ V8 options', () => {
   it('are the same for docker compose as for npm start and the tests', () => {
     const perService = JSON.parse(read('scripts/service-node-args.json')) as Record<string, string[]>;

@@ -32,6 +32,11 @@ const root = repoRoot(__dirname);
 const SERVICE_NODE_ARGS = JSON.parse(
   fs.readFileSync(path.join(root, 'scripts/service-node-args.json'), 'utf8'),
 ) as Record<ServiceName, string[]>;
+/** The environment every service process starts with (as `npm start` gives it); the caller's environment wins. */
+const SERVICE_ENV = JSON.parse(fs.readFileSync(path.join(root, 'scripts/service-env.json'), 'utf8')) as Record<
+  string,
+  string
+>;
 const EXTRA_NODE_ARGS = (process.env.TRAWL_SERVICE_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
 const run = promisify(execFile);
 
@@ -99,7 +104,13 @@ export class TrawlUnderTest {
     const nodeArgs = ['--enable-source-maps', ...SERVICE_NODE_ARGS[service], ...EXTRA_NODE_ARGS];
     const child = spawn(process.execPath, [...nodeArgs, path.join(root, `dist/apps/${service}/src/main.js`)], {
       // The instance name is a stable id, as in production: a relaunch takes the group membership back at once.
-      env: { ...this.env, TRAWL_INSTANCE_ID: name, ...extraEnv, [PORT_VARIABLE[service]]: String(port) },
+      env: {
+        ...SERVICE_ENV,
+        ...this.env,
+        TRAWL_INSTANCE_ID: name,
+        ...extraEnv,
+        [PORT_VARIABLE[service]]: String(port),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output: string[] = [];
