@@ -1,3 +1,4 @@
+import { ApiExcludeController } from '@nestjs/swagger';
 import { type Log } from '@trawl/telemetry';
 import { HealthController } from './health.controller';
 import { type ReadinessCheck, type ReadinessResult } from './readiness';
@@ -102,5 +103,16 @@ describe('/health/ready', () => {
     } finally {
       jest.useRealTimers();
     }
+  });
+});
+
+describe('the health controller in the OpenAPI document', () => {
+  it('carries the metadata ApiExcludeController() sets, so the gateway leaves it out', () => {
+    class Excluded {}
+    ApiExcludeController()(Excluded);
+    const keys = Reflect.getMetadataKeys(Excluded) as string[];
+    expect(keys).not.toHaveLength(0);
+    for (const key of keys)
+      expect(Reflect.getMetadata(key, HealthController)).toEqual(Reflect.getMetadata(key, Excluded));
   });
 });

@@ -1,5 +1,4 @@
-import { Controller, Get, Header, HttpCode, Inject, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Controller, Get, Header, HttpCode, Inject, Res, SetMetadata } from '@nestjs/common';
 import { type Response } from 'express';
 import { LOG, type Log, metricsRegistry } from '@trawl/telemetry';
 import { READINESS_CHECKS, type ReadinessCheck, type ReadinessResult } from './readiness';
@@ -17,8 +16,16 @@ export interface ReadinessAnswer {
 /** What counts as a change of state for the log: readiness and the detail's words (not its numbers). */
 const stateOf = (result: ReadinessResult) => `${result.ready}:${result.detail.replace(/\d+/g, '#')}`;
 
-/** Liveness, readiness and Prometheus metrics; no API key needed. */
-@ApiExcludeController()
+/**
+ * The metadata @nestjs/swagger's ApiExcludeController() sets (its DECORATORS.API_EXCLUDE_CONTROLLER;
+ * the spec checks they agree). Every service serves this controller, and importing the package's
+ * index (it has no lighter entry point) would load lodash and js-yaml into each of them, ~6 MB of
+ * RSS, for a document only the gateway builds.
+ */
+const SWAGGER_EXCLUDE_CONTROLLER = 'swagger/apiExcludeController';
+
+/** Liveness, readiness and Prometheus metrics; no API key needed; not in the gateway's OpenAPI document. */
+@SetMetadata(SWAGGER_EXCLUDE_CONTROLLER, [true])
 @Controller()
 export class HealthController {
   /** The last state of each check, so that the log says each change once rather than on every probe. */
