@@ -1,11 +1,15 @@
 /**
  * What a page's parse task costs on its own, and what the parse pool adds: the same page tasks (the
  * bench web's pages, fetched once) run on this thread, then through the pool, one task at a time and
- * with the pool kept busy. CPU per task is read per thread from /proc/self/task.
- * Usage: npm run bench -- parse-pool [--sites 200 --pages 10 --rounds 3]
+ * with the pool kept busy. CPU per task is read per thread from /proc/self/task. Then the pages of
+ * --crawls sites in turn (as that many crawls in flight send them), each site's robots.txt grown to
+ * --robots-kb of rules, through a pool whose threads keep 64 parsed robots.txt (as before
+ * robotsKeptFor) and through one sized for the crawls in flight.
+ * Usage: npm run bench -- parse-pool [--sites 200 --pages 10 --rounds 3 --crawls 100 --robots-kb 20]
  */
 import { request } from 'undici';
-import { ParsePool } from '../apps/scraper/src/crawl';
+import { ParsePool, robotsKeptFor } from '../apps/scraper/src/crawl';
+import { DEFAULT_ROBOTS_KEPT, type RobotsKept } from '../apps/scraper/src/crawl/parse/parsed-robots';
 import type { PageTask } from '../apps/scraper/src/crawl/parse/parse.tasks';
 import { runParseTask } from '../apps/scraper/src/crawl/parse/parse.tasks';
 import { eachInFlight } from './bare-loop';
@@ -73,6 +77,56 @@ function inFlight(pool: ParsePool, pages: FetchedPage[], concurrency: number): P
   });
 }
 
+/** A robots.txt of about `kb` KB: the site's own rules, then rules for sections no page is in. */
+function grownRobots(text: string, kb: number): string {
+  const lines = [text.trimEnd(), 'User-agent: *'];
+  let bytes = text.length;
+  for (let section = 0; bytes < kb * 1024; section += 1) {
+    const rule = `Disallow: /archive-${section}/*?sort=*&page=`;
+    lines.push(rule);
+    bytes += rule.length + 1;
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The pages of `crawls` sites at a time, page by page in turn, as crawls in flight send them. */
+function inTurn(pages: FetchedPage[], crawls: number): FetchedPage[] {
+  const bySite = new Map<string, FetchedPage[]>();
+  for (const page of pages) {
+    const host = new URL(page.url).host;
+    bySite.set(host, [...(bySite.get(host) ?? []), page]);
+  }
+  const sites = [...bySite.values()];
+  const ordered: FetchedPage[] = [];
+  for (let first = 0; first < sites.length; first += crawls) {
+    const group = sites.slice(first, first + crawls);
+    const longest = Math.max(...group.map((site) => site.length));
+    for (let index = 0; index < longest; index += 1) {
+      for (const site of group) if (site[index]) ordered.push(site[index]!);
+    }
+  }
+  return ordered;
+}
+
+async function crawlsInTurn(pages: FetchedPage[], crawls: number, robotsKb: number, rounds: number): Promise<void> {
+  const grown = inTurn(pages, crawls).map((page) => ({ ...page, robotsText: grownRobots(page.robotsText, robotsKb) }));
+  process.stdout.write(
+    `pages of ${crawls} crawls in turn, robots.txt of ${robotsKb} KB, ${grown.length} pages, 2 x threads in flight\n`,
+  );
+  const variants: [string, RobotsKept][] = [
+    ['threads keep 64 robots.txt', DEFAULT_ROBOTS_KEPT],
+    [`threads keep robotsKeptFor(${crawls})`, robotsKeptFor(crawls)],
+  ];
+  for (let round = 1; round <= rounds; round += 1) {
+    for (const [label, robotsKept] of variants) {
+      const pool = new ParsePool({ threads: 0, taskBudgetMs: 5_000, robotsKept });
+      await inFlight(pool, pages.slice(0, 200), pool.threads * 2); // warm the threads' JIT
+      await measure(label, grown.length, () => inFlight(pool, grown, pool.threads * 2));
+      await pool.close();
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const sites = numberFlag('sites', 200, 1);
   const pagesPerSite = numberFlag('pages', 10, 1);
@@ -97,6 +151,7 @@ async function main(): Promise<void> {
     );
   }
   await pool.close();
+  await crawlsInTurn(pages, numberFlag('crawls', 100, 1), numberFlag('robots-kb', 20, 0), rounds);
 }
 
 main().catch((error: unknown) => {

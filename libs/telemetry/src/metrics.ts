@@ -59,6 +59,12 @@ export const expiredCommands = new Counter({
   registers: [metricsRegistry],
 });
 
+export const robotsParsed = new Counter({
+  name: 'trawl_robots_parsed_total',
+  help: "robots.txt texts parsed on the scraper's parse threads (a page or question whose thread no longer kept the rules)",
+  registers: [metricsRegistry],
+});
+
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 export const httpRequestDuration = new Histogram({

@@ -8,3 +8,4 @@ export { parseResolveOverrides } from './guard/resolve-overrides';
 export type { HostResolver } from './guard/resolve-overrides';
 export { ParsePool } from './parse/parse.pool';
 export type { ParsePoolOptions } from './parse/parse.pool';
+export { robotsKeptFor } from './parse/parsed-robots';

@@ -24,7 +24,14 @@ import {
   SAMPLES_CHILDREN_ATTRIBUTE,
   TrawlAttribute,
 } from '@trawl/telemetry';
-import { DomainCrawlError, crawlDomain, type CrawlOptions, type HostResolver, ParsePool } from '../crawl';
+import {
+  DomainCrawlError,
+  crawlDomain,
+  type CrawlOptions,
+  type HostResolver,
+  ParsePool,
+  robotsKeptFor,
+} from '../crawl';
 import { Slots } from '../slots';
 import { isExpired } from './command-expiry';
 import { fitPages } from './result-size';
@@ -97,6 +104,7 @@ export class ScrapeDomainHandler implements Consumes<'domain.scrape'>, OnModuleD
       threads: config.SCRAPER_PARSE_THREADS,
       taskBudgetMs: config.SCRAPER_PARSE_BUDGET_MS,
       workerHeapMb: config.SCRAPER_PARSE_HEAP_MB,
+      robotsKept: robotsKeptFor(config.SCRAPER_CONCURRENCY, config.SCRAPER_PARSE_HEAP_MB),
     });
   }
 

@@ -1,10 +1,12 @@
 import os from 'node:os';
 import path from 'node:path';
 import { Piscina } from 'piscina';
+import { robotsParsed } from '@trawl/telemetry';
 import { Slots } from '../../slots';
 import { ClassifiedError } from '../errors/crawl-error';
 import { Deadline } from '../fetch/deadline';
 import type { ParseResultOf, ParseTask } from './parse.tasks';
+import type { RobotsKept } from './parsed-robots';
 
 export interface ParsePoolOptions {
   /** Worker threads; 0 means one per core (`os.availableParallelism()`). */
@@ -13,6 +15,13 @@ export interface ParsePoolOptions {
   taskBudgetMs: number;
   /** Old-generation heap of each worker thread, in MiB. */
   workerHeapMb?: number;
+  /** Parsed robots.txt each thread keeps (robotsKeptFor the crawls in flight); DEFAULT_ROBOTS_KEPT by default. */
+  robotsKept?: RobotsKept;
+}
+
+/** What each parse thread is started with. */
+export interface ParseWorkerData {
+  robotsKept?: RobotsKept;
 }
 
 // Compiled code runs the compiled worker; TypeScript sources (tests) run the TypeScript worker
@@ -47,6 +56,7 @@ export class ParsePool {
       maxThreads: this.threads,
       idleTimeout: Number.POSITIVE_INFINITY,
       execArgv: WORKER_EXEC_ARGV,
+      workerData: { robotsKept: options.robotsKept } satisfies ParseWorkerData,
       // A small young generation: parse garbage is short-lived, and each thread's RSS drops ~9 MB.
       resourceLimits: { maxOldGenerationSizeMb: options.workerHeapMb ?? 256, maxYoungGenerationSizeMb: 8 },
     });
@@ -63,10 +73,12 @@ export class ParsePool {
       signal?.throwIfAborted();
       const budget = new Deadline(this.budgetMs, [signal]);
       try {
-        return (await this.piscina.run(task, {
+        const result = (await this.piscina.run(task, {
           signal: budget.signal,
           transferList: ownedBuffers(task),
         })) as ParseResultOf<T>;
+        if ('robotsParsed' in result && result.robotsParsed) robotsParsed.inc();
+        return result;
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         if (budget.expired) {

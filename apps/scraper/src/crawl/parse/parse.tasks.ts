@@ -1,7 +1,7 @@
 import { decodeHtml } from '../fetch/charset';
 import { extractPage, type PageExtraction } from '../extract/page.extractor';
 import type { HeaderMap } from '../extract/technology.detector';
-import { parseRobots, type RobotsRules } from '../robots/robots.parser';
+import { DEFAULT_ROBOTS_KEPT, ParsedRobots, type RobotsKept } from './parsed-robots';
 import { parseSitemap, type ParsedSitemap } from '../sitemap/sitemap.parser';
 import { robotsPathOf } from '../frontier/url.normalizer';
 
@@ -39,6 +39,8 @@ export interface PageParse {
   extraction: PageExtraction | undefined;
   /** Per link of `extraction.links`: robots.txt's verdict, or null for a link to another origin. */
   linksAllowed: (boolean | null)[] | undefined;
+  /** The thread parsed the robots.txt for this task (it did not keep its rules). */
+  robotsParsed: boolean;
 }
 
 export interface SitemapTask {
@@ -66,6 +68,8 @@ export interface RobotsVerdict {
   allowed: boolean[];
   sitemaps: string[];
   crawlDelayMs: number | undefined;
+  /** The thread parsed the robots.txt for this task (it did not keep its rules). */
+  robotsParsed: boolean;
 }
 
 export type ParseTask = PageTask | SitemapTask | RobotsTask;
@@ -76,55 +80,52 @@ export type ParseResultOf<T extends ParseTask> = T extends PageTask
     ? SitemapParse
     : RobotsVerdict;
 
-export function runParseTask(task: ParseTask): ParseResult {
-  switch (task.task) {
-    case 'page':
-      return parsePage(task);
-    case 'sitemap':
-      return { task: 'sitemap', sitemap: parseSitemap(new TextDecoder('utf-8').decode(task.body), task.maxLocations) };
-    case 'robots':
-      return judgeRobots(task);
-  }
+/** A parse thread's task runner, with its own kept robots.txt rules. */
+export function createParseTaskRunner(robotsKept: RobotsKept = DEFAULT_ROBOTS_KEPT): (task: ParseTask) => ParseResult {
+  const robots = new ParsedRobots(robotsKept);
+  return (task) => {
+    switch (task.task) {
+      case 'page':
+        return parsePage(task, robots);
+      case 'sitemap':
+        return {
+          task: 'sitemap',
+          sitemap: parseSitemap(new TextDecoder('utf-8').decode(task.body), task.maxLocations),
+        };
+      case 'robots':
+        return judgeRobots(task, robots);
+    }
+  };
 }
 
-function parsePage(task: PageTask): PageParse {
+/** A runner with the default robots.txt budget, for running tasks on the calling thread. */
+export const runParseTask = createParseTaskRunner();
+
+function parsePage(task: PageTask, parsedRobots: ParsedRobots): PageParse {
   const { text, charset } = decodeHtml(task.body, task.contentType);
   if (task.requireMarkup && !/^\s*</.test(text.slice(0, 1024))) {
-    return { task: 'page', charset, extraction: undefined, linksAllowed: undefined };
+    return { task: 'page', charset, extraction: undefined, linksAllowed: undefined, robotsParsed: false };
   }
   const extraction = extractPage(text, task.url, task.headers);
   const { robots } = task;
-  if (!robots) return { task: 'page', charset, extraction, linksAllowed: undefined };
-  const rules = robotsRules(robots);
+  if (!robots) return { task: 'page', charset, extraction, linksAllowed: undefined, robotsParsed: false };
+  const parsedBefore = parsedRobots.parsed;
+  const rules = parsedRobots.rulesFor(robots);
   const sameOrigin = `${robots.origin}/`;
   const linksAllowed = extraction.links.map((link) =>
     link.startsWith(sameOrigin) ? rules.isAllowed(robotsPathOf(link)) : null,
   );
-  return { task: 'page', charset, extraction, linksAllowed };
+  return { task: 'page', charset, extraction, linksAllowed, robotsParsed: parsedRobots.parsed > parsedBefore };
 }
 
-/** Parsed rules by robotsId, most recently used last: a crawl asks about one origin many times. */
-const parsedRobots = new Map<string, RobotsRules>();
-const PARSED_ROBOTS_KEPT = 64;
-
-function robotsRules(ref: RobotsRef): RobotsRules {
-  let rules = parsedRobots.get(ref.robotsId);
-  if (rules) {
-    parsedRobots.delete(ref.robotsId);
-  } else {
-    rules = parseRobots(ref.text, ref.productToken);
-    if (parsedRobots.size >= PARSED_ROBOTS_KEPT) parsedRobots.delete(parsedRobots.keys().next().value!);
-  }
-  parsedRobots.set(ref.robotsId, rules);
-  return rules;
-}
-
-function judgeRobots(task: RobotsTask): RobotsVerdict {
-  const rules = robotsRules(task);
+function judgeRobots(task: RobotsTask, parsedRobots: ParsedRobots): RobotsVerdict {
+  const parsedBefore = parsedRobots.parsed;
+  const rules = parsedRobots.rulesFor(task);
   return {
     task: 'robots',
     allowed: task.paths.map((path) => rules.isAllowed(path)),
     sitemaps: rules.sitemaps,
     crawlDelayMs: rules.crawlDelayMs,
+    robotsParsed: parsedRobots.parsed > parsedBefore,
   };
 }
