@@ -12,6 +12,7 @@ import os from 'node:os';
 import { Client } from 'pg';
 import { apiClient, TrawlUnderTest, type ServiceName } from '../test/support/trawl-services';
 import { bareLoop } from './bare-loop';
+import { dispatchLegs } from './dispatch-legs';
 import { machineCpu, processCpuMs, rssMb, type MachineCpu } from './proc-stats';
 import { startBenchWeb, type BenchWeb } from './bench-web';
 import { numberFlag, textFlag } from './flags';
@@ -156,6 +157,12 @@ async function trawlRun(
     const crawlSeconds =
       doc.start_time && doc.end_time ? (Date.parse(doc.end_time) - Date.parse(doc.start_time)) / 1000 : NaN;
     const slots = await slotOccupancy(trawl.env.DATABASE_URL!, created.body.batch_id, jobs);
+    const legs = await dispatchLegs(
+      trawl.env.KAFKA_BROKERS!.split(','),
+      trawl.topicPrefix,
+      created.body.batch_id,
+      jobs,
+    );
     process.stdout.write(
       [
         `  trawl (SCRAPER_CONCURRENCY ${options.concurrency}, max_concurrent_jobs ${jobs}): ${doc.status}, ` +
@@ -170,6 +177,9 @@ async function trawlRun(
         `    slots: ${(100 * slots.occupancy).toFixed(0)}% of the ${jobs} job slots held by an attempt (started to ` +
           `finished); between two attempts a slot waits ${slots.meanGapMs.toFixed(0)} ms on average; an attempt takes ` +
           `${slots.meanAttemptMs.toFixed(0)} ms`,
+        `    a slot's round, from the events' times: outcome to the next domain.queued ${legs.schedulerMs.toFixed(1)} ms ` +
+          `(scheduler), domain.queued to domain.started ${legs.deliveryMs.toFixed(1)} ms (command to a scraper), ` +
+          `domain.started to outcome ${legs.crawlMs.toFixed(0)} ms (crawl)`,
         // The rest of the machine's CPU: Kafka, Postgres, Jaeger, the gateway, the bench web and poll.
         `    ${describeMachine(machine)}`,
       ].join('\n') + '\n',
