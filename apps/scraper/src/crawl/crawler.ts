@@ -16,6 +16,14 @@ import { loadSitemapUrls } from './sitemap/sitemap.loader';
 import { hasNonHtmlExtension, originOf, robotsPathOf, SiteScope, withoutTrailingDots } from './frontier/url.normalizer';
 
 /**
+ * What a crawl's Agent closes its connections with once the crawl is over. Without one, undici
+ * makes a ClientDestroyedError per crawl, and something on the socket's way down reads its stack,
+ * which --enable-source-maps formats through the source maps: ~2% of the scraper's main thread.
+ * One error made once has its stack formatted once. Nothing waits on those connections by then.
+ */
+const CRAWL_OVER = new Error('the crawl is over: its connections are closed');
+
+/**
  * Crawls one site, breadth-first, sequentially (one request at a time, politeness delay per host):
  * 1. robots.txt of http://<domain>/ (RFC 9309). Unreachable (network error, 5xx) fails the domain
  *    with that error's class - the site is fully disallowed until it answers again, so the retry
@@ -28,14 +36,6 @@ import { hasNonHtmlExtension, originOf, robotsPathOf, SiteScope, withoutTrailing
  * The caller's abort rejects with 'aborted'; the domain deadline fails the crawl with 'timeout'
  * only while the start page has not succeeded, and afterwards just ends it with what it has.
  */
-/**
- * What a crawl's Agent closes its connections with once the crawl is over. Without one, undici
- * makes a ClientDestroyedError per crawl, and something on the socket's way down reads its stack,
- * which --enable-source-maps formats through the source maps: ~2% of the scraper's main thread.
- * One error made once has its stack formatted once. Nothing waits on those connections by then.
- */
-const CRAWL_OVER = new Error('the crawl is over: its connections are closed');
-
 export async function crawlDomain(domain: string, options: CrawlOptions): Promise<CrawlResult> {
   validateOptions(options);
   const host = normaliseDomain(domain);

@@ -109,23 +109,21 @@ function parsePage(task: PageTask, parsedRobots: ParsedRobots): PageParse {
   const extraction = extractPage(text, task.url, task.headers);
   const { robots } = task;
   if (!robots) return { task: 'page', charset, extraction, linksAllowed: undefined, robotsParsed: false };
-  const parsedBefore = parsedRobots.parsed;
-  const rules = parsedRobots.rulesFor(robots);
+  const { rules, parsed } = parsedRobots.rulesFor(robots);
   const sameOrigin = `${robots.origin}/`;
   const linksAllowed = extraction.links.map((link) =>
     link.startsWith(sameOrigin) ? rules.isAllowed(robotsPathOf(link)) : null,
   );
-  return { task: 'page', charset, extraction, linksAllowed, robotsParsed: parsedRobots.parsed > parsedBefore };
+  return { task: 'page', charset, extraction, linksAllowed, robotsParsed: parsed };
 }
 
 function judgeRobots(task: RobotsTask, parsedRobots: ParsedRobots): RobotsVerdict {
-  const parsedBefore = parsedRobots.parsed;
-  const rules = parsedRobots.rulesFor(task);
+  const { rules, parsed } = parsedRobots.rulesFor(task);
   return {
     task: 'robots',
     allowed: task.paths.map((path) => rules.isAllowed(path)),
     sitemaps: rules.sitemaps,
     crawlDelayMs: rules.crawlDelayMs,
-    robotsParsed: parsedRobots.parsed > parsedBefore,
+    robotsParsed: parsed,
   };
 }

@@ -43,27 +43,18 @@ export function robotsKeptFor(crawls: number, workerHeapMb = 256): RobotsKept {
  */
 export class ParsedRobots {
   private readonly cache: LRUCache<string, RobotsRules>;
-  private parses = 0;
 
-  constructor(
-    kept: RobotsKept,
-    private readonly parse: (text: string, productToken: string) => RobotsRules = parseRobots,
-  ) {
+  constructor(kept: RobotsKept) {
     this.cache = new LRUCache<string, RobotsRules>({ max: kept.entries, maxSize: kept.heapBytes });
   }
 
-  rulesFor(ref: RobotsRef): RobotsRules {
+  /** The rules of `ref`, and whether its text had to be parsed for them (not kept). */
+  rulesFor(ref: RobotsRef): { rules: RobotsRules; parsed: boolean } {
     const kept = this.cache.get(ref.robotsId);
-    if (kept) return kept;
-    const rules = this.parse(ref.text, ref.productToken);
-    this.parses += 1;
+    if (kept) return { rules: kept, parsed: false };
+    const rules = parseRobots(ref.text, ref.productToken);
     // Rules larger than the whole budget are parsed each time they are asked about, never kept.
     this.cache.set(ref.robotsId, rules, { size: keptBytesOf(ref.text) });
-    return rules;
-  }
-
-  /** Texts parsed so far (each miss is one). */
-  get parsed(): number {
-    return this.parses;
+    return { rules, parsed: true };
   }
 }
