@@ -10,6 +10,7 @@
  */
 import os from 'node:os';
 import { Client } from 'pg';
+import { loadTrawlConfig } from '@trawl/config';
 import { apiClient, TrawlUnderTest, type ServiceName } from '../test/support/trawl-services';
 import { bareLoop } from './bare-loop';
 import { dispatchLegs } from './dispatch-legs';
@@ -157,12 +158,7 @@ async function trawlRun(
     const crawlSeconds =
       doc.start_time && doc.end_time ? (Date.parse(doc.end_time) - Date.parse(doc.start_time)) / 1000 : NaN;
     const slots = await slotOccupancy(trawl.env.DATABASE_URL!, created.body.batch_id, jobs);
-    const legs = await dispatchLegs(
-      trawl.env.KAFKA_BROKERS!.split(','),
-      trawl.topicPrefix,
-      created.body.batch_id,
-      jobs,
-    );
+    const legs = await dispatchLegs(loadTrawlConfig(trawl.env), created.body.batch_id, jobs);
     process.stdout.write(
       [
         `  trawl (SCRAPER_CONCURRENCY ${options.concurrency}, max_concurrent_jobs ${jobs}): ${doc.status}, ` +

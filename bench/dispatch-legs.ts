@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type TrawlConfig } from '@trawl/config';
 import { type AnyMessage, decodeMessage, topicName } from '@trawl/contracts';
 import { createKafka } from '@trawl/messaging';
 import { createLogger } from '@trawl/telemetry';
@@ -21,19 +22,18 @@ const OUTCOMES = new Set<AnyMessage['type']>(['domain.scraped', 'domain.failed']
  * the (jobs + k)-th domain.queued took (the first `jobs` fill the slots at the start).
  */
 export async function dispatchLegs(
-  brokers: string[],
-  topicPrefix: string,
+  config: Pick<TrawlConfig, 'KAFKA_BROKERS' | 'TRAWL_TOPIC_PREFIX'>,
   batchId: string,
   jobs: number,
 ): Promise<DispatchLegs> {
   const log = createLogger('bench', 'warn');
-  const kafka = createKafka({ brokers, clientId: 'bench-dispatch-legs', log });
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'bench-dispatch-legs', log });
   const consumer = kafka.consumer({ groupId: `bench-dispatch-legs-${randomUUID()}`, maxWaitTimeInMs: 100 });
   const events: AnyMessage[] = [];
   let idle: NodeJS.Timeout | undefined;
   try {
     await consumer.connect();
-    await consumer.subscribe({ topics: [topicName(topicPrefix, 'batchEvents')], fromBeginning: true });
+    await consumer.subscribe({ topics: [topicName(config.TRAWL_TOPIC_PREFIX, 'batchEvents')], fromBeginning: true });
     await new Promise<void>((resolve) => {
       // The log is complete once the batch is terminal: read until nothing came for a second.
       const quiet = () => {

@@ -94,7 +94,9 @@ function inTurn(pages: FetchedPage[], crawls: number): FetchedPage[] {
   const bySite = new Map<string, FetchedPage[]>();
   for (const page of pages) {
     const host = new URL(page.url).host;
-    bySite.set(host, [...(bySite.get(host) ?? []), page]);
+    const site = bySite.get(host);
+    if (site) site.push(page);
+    else bySite.set(host, [page]);
   }
   const sites = [...bySite.values()];
   const ordered: FetchedPage[] = [];
@@ -109,7 +111,14 @@ function inTurn(pages: FetchedPage[], crawls: number): FetchedPage[] {
 }
 
 async function crawlsInTurn(pages: FetchedPage[], crawls: number, robotsKb: number, rounds: number): Promise<void> {
-  const grown = inTurn(pages, crawls).map((page) => ({ ...page, robotsText: grownRobots(page.robotsText, robotsKb) }));
+  // One grown robots.txt per site (its pages share the text), not one per page.
+  const grownBySite = new Map<string, string>();
+  const grownFor = (text: string) => {
+    let grown = grownBySite.get(text);
+    if (grown === undefined) grownBySite.set(text, (grown = grownRobots(text, robotsKb)));
+    return grown;
+  };
+  const grown = inTurn(pages, crawls).map((page) => ({ ...page, robotsText: grownFor(page.robotsText) }));
   process.stdout.write(
     `pages of ${crawls} crawls in turn, robots.txt of ${robotsKb} KB, ${grown.length} pages, 2 x threads in flight\n`,
   );
