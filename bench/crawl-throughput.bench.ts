@@ -14,7 +14,7 @@ import { loadTrawlConfig } from '@trawl/config';
 import { apiClient, TrawlUnderTest, type ServiceName } from '../test/support/trawl-services';
 import { bareLoop } from './bare-loop';
 import { dispatchLegs } from './dispatch-legs';
-import { machineCpu, processCpuMs, rssMb, type MachineCpu } from './proc-stats';
+import { cpuMsByGroupSince, machineCpu, processCpuMs, processCpuSnapshot, rssMb, type MachineCpu } from './proc-stats';
 import { startBenchWeb, type BenchWeb } from './bench-web';
 import { numberFlag, textFlag } from './flags';
 
@@ -60,6 +60,17 @@ function machineLoad(before: MachineCpu, pages: number): MachineLoad {
     stealShare: total > 0 ? (after.stealMs - before.stealMs) / total : NaN,
     cpuMsPerPage: pages > 0 ? busy / pages : NaN,
   };
+}
+
+/** The other processes whose CPU a Trawl run is charged with, by command line (the services' own are read by pid). */
+const REST_OF_MACHINE = ['kafka', 'postgres', 'jaeger', 'gateway'] as const;
+
+function restOfMachineGroup(commandLine: string): (typeof REST_OF_MACHINE)[number] | undefined {
+  if (commandLine.includes('kafka.Kafka')) return 'kafka';
+  if (/(^|\/)postgres(\s|:)/.test(commandLine)) return 'postgres';
+  if (/(^|\/)jaeger\s/.test(commandLine)) return 'jaeger';
+  if (commandLine.includes('apps/gateway/src/main')) return 'gateway';
+  return undefined;
 }
 
 function describeMachine(load: MachineLoad): string {
@@ -127,6 +138,7 @@ async function trawlRun(
     const cpuBefore = CPU_SERVICES.map((name) => processCpuMs(pids[name]));
     const benchCpuBefore = process.cpuUsage();
     const machineBefore = machineCpu();
+    const processesBefore = processCpuSnapshot(restOfMachineGroup);
     const started = performance.now();
     const created = await api<{ batch_id: string }>('POST', '/api/v1/batches', {
       domains: web.hosts,
@@ -148,6 +160,7 @@ async function trawlRun(
     const benchCpu = process.cpuUsage(benchCpuBefore);
     const pages = web.stats.pages;
     const machine = machineLoad(machineBefore, pages);
+    const rest = cpuMsByGroupSince(processesBefore, processCpuSnapshot(restOfMachineGroup));
     clearInterval(sampler);
     maxRss = Math.max(maxRss, rssMb(pids.scraper));
 
@@ -176,8 +189,9 @@ async function trawlRun(
         `    a slot's round, from the events' times: outcome to the next domain.queued ${legs.schedulerMs.toFixed(1)} ms ` +
           `(scheduler), domain.queued to domain.started ${legs.deliveryMs.toFixed(1)} ms (command to a scraper), ` +
           `domain.started to outcome ${legs.crawlMs.toFixed(0)} ms (crawl)`,
-        // The rest of the machine's CPU: Kafka, Postgres, Jaeger, the gateway, the bench web and poll.
-        `    ${describeMachine(machine)}`,
+        `    ${describeMachine(machine)}; of it, CPU ms/page: ` +
+          REST_OF_MACHINE.map((group) => `${group} ${perPage(rest.get(group) ?? 0).toFixed(2)}`).join(', ') +
+          ` (every process by command line; one that ended during the run is not counted)`,
       ].join('\n') + '\n',
     );
     return { pages, seconds, cpuMsPerPage, maxRssMb: maxRss, machine };

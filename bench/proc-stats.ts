@@ -55,3 +55,40 @@ export function rssMb(pid: number): number {
   const match = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) / 1024 : 0;
 }
+
+/** CPU time of every process on the machine at one moment: pid → the group `groupOf` put it in and its ms. */
+export type ProcessCpuSnapshot = Map<number, { group: string; ms: number }>;
+
+/**
+ * utime + stime of every process, each put in a group by `groupOf` (from its command line; undefined
+ * leaves it out). Compare two with cpuMsByGroupSince.
+ */
+export function processCpuSnapshot(groupOf: (commandLine: string) => string | undefined): ProcessCpuSnapshot {
+  const snapshot: ProcessCpuSnapshot = new Map();
+  for (const entry of fs.readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const commandLine = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      const group = groupOf(commandLine);
+      if (group !== undefined) snapshot.set(pid, { group, ms: processCpuMs(pid) });
+    } catch {
+      // the process ended while the snapshot was taken
+    }
+  }
+  return snapshot;
+}
+
+/**
+ * CPU ms each group spent between two snapshots. A process that started in between counts whole; one
+ * that ended in between is missing from `after` and counts nothing (a short-lived process is lost).
+ */
+export function cpuMsByGroupSince(before: ProcessCpuSnapshot, after: ProcessCpuSnapshot): Map<string, number> {
+  const byGroup = new Map<string, number>();
+  for (const [pid, { group, ms }] of after) {
+    const earlier = before.get(pid);
+    const spent = earlier && earlier.group === group ? ms - earlier.ms : ms;
+    byGroup.set(group, (byGroup.get(group) ?? 0) + spent);
+  }
+  return byGroup;
+}
