@@ -108,14 +108,17 @@ describe('crawlDomain on a healthy site', () => {
   });
 });
 
-/** A real parse pool that holds the parse of one page until `release()` (or a time limit). */
+/** The longest a HeldParsePool holds its page's parse, from when the parse was asked for. */
+const HOLD_LIMIT_MS = 3_000;
+
+/** A real parse pool that holds the parse of one page until `releaseHeld()` (or HOLD_LIMIT_MS). */
 class HeldParsePool extends ParsePool {
   heldAt: number | undefined;
   releasedAt: number | undefined;
   private release!: () => void;
   private readonly released = new Promise<void>((resolve) => (this.release = resolve));
 
-  constructor(private readonly heldUrl: string) {
+  constructor(readonly heldUrl: string) {
     super({ threads: 1, taskBudgetMs: 5_000 });
   }
 
@@ -127,7 +130,7 @@ class HeldParsePool extends ParsePool {
   override async run<T extends ParseTask>(task: T, signal?: AbortSignal): Promise<ParseResultOf<T>> {
     if (task.task === 'page' && task.url === this.heldUrl) {
       this.heldAt = Date.now();
-      const limit = setTimeout(() => this.releaseHeld(), 3_000);
+      const limit = setTimeout(() => this.releaseHeld(), HOLD_LIMIT_MS);
       await this.released;
       clearTimeout(limit);
     }
@@ -163,19 +166,31 @@ describe('crawlDomain asks the parse threads about robots.txt', () => {
   });
 });
 
+/**
+ * Releases the pool's held parse `graceMs` after the site's first request since the hold began
+ * (the request that overlaps the parse). Timed from the hold, not from the test's start: on a busy
+ * machine the crawl may reach the held page late. Returns what stops it.
+ */
+function releaseAfterNextRequest(pool: HeldParsePool, host: string, graceMs: number): () => void {
+  const heldPath = new URL(pool.heldUrl).pathname;
+  let releasing: NodeJS.Timeout | undefined;
+  const poll = setInterval(() => {
+    const held = pool.heldAt;
+    if (held === undefined || releasing !== undefined) return;
+    const next = fixture.stats.log.find((entry) => entry.host === host && entry.at >= held && entry.path !== heldPath);
+    if (next) releasing = setTimeout(() => pool.releaseHeld(), graceMs);
+  }, 5);
+  return () => {
+    clearInterval(poll);
+    clearTimeout(releasing);
+  };
+}
+
 describe('crawlDomain overlaps the parse of a page with the next request', () => {
   it('fetches the next page while the one before is parsed, and records pages in fetch order', async () => {
     const host = fixtureHost('ok', 'overlap');
     const pool = new HeldParsePool(`http://${host}/about`);
-    // The held parse is released by the next page request to the site (or after 3 s).
-    const released = setInterval(() => {
-      const held = pool.heldAt;
-      if (held === undefined) return;
-      const next = fixture.stats.log.find(
-        (entry) => entry.host === host && entry.at >= held && entry.path !== '/about',
-      );
-      if (next) pool.releaseHeld();
-    }, 5);
+    const stopReleasing = releaseAfterNextRequest(pool, host, 0);
     try {
       const result = await crawlDomain(host, options({ parser: pool }));
       expect(result.pages).toHaveLength(5);
@@ -186,7 +201,7 @@ describe('crawlDomain overlaps the parse of a page with the next request', () =>
       expect(result.pages.map((page) => new URL(page.url).pathname)).toEqual(pagePaths);
       expect(result.pages.every((page) => page.error === null)).toBe(true);
     } finally {
-      clearInterval(released);
+      stopReleasing();
       await pool.close();
     }
   });
@@ -194,10 +209,12 @@ describe('crawlDomain overlaps the parse of a page with the next request', () =>
   it('holds at most one parse: the request after next waits for the held parse', async () => {
     const host = fixtureHost('ok', 'one-parse');
     const pool = new HeldParsePool(`http://${host}/about`);
-    const release = setTimeout(() => pool.releaseHeld(), 600);
+    // Held on past the overlapping request, long enough for a second one to go out if it could.
+    const stopReleasing = releaseAfterNextRequest(pool, host, 300);
     try {
       const result = await crawlDomain(host, options({ parser: pool }));
       expect(result.pages).toHaveLength(5);
+      expect(pool.releasedAt! - pool.heldAt!).toBeLessThan(HOLD_LIMIT_MS);
       const whileHeld = fixture.stats.log.filter(
         (entry) =>
           entry.host === host && entry.path !== '/about' && entry.at >= pool.heldAt! && entry.at < pool.releasedAt!,
@@ -205,7 +222,7 @@ describe('crawlDomain overlaps the parse of a page with the next request', () =>
       // One page request went out while /about was parsed (the overlap), no more.
       expect(whileHeld.map((entry) => entry.path)).toEqual(['/contact']);
     } finally {
-      clearTimeout(release);
+      stopReleasing();
       await pool.close();
     }
   });
