@@ -118,8 +118,13 @@ class HeldParsePool extends ParsePool {
   private release!: () => void;
   private readonly released = new Promise<void>((resolve) => (this.release = resolve));
 
-  constructor(readonly heldUrl: string) {
+  constructor(private readonly heldUrl: string) {
     super({ threads: 1, taskBudgetMs: 5_000 });
+  }
+
+  /** The path of the held page, as the fixture web logs its request. */
+  get heldPath(): string {
+    return new URL(this.heldUrl).pathname;
   }
 
   releaseHeld(): void {
@@ -172,12 +177,13 @@ describe('crawlDomain asks the parse threads about robots.txt', () => {
  * machine the crawl may reach the held page late. Returns what stops it.
  */
 function releaseAfterNextRequest(pool: HeldParsePool, host: string, graceMs: number): () => void {
-  const heldPath = new URL(pool.heldUrl).pathname;
   let releasing: NodeJS.Timeout | undefined;
   const poll = setInterval(() => {
     const held = pool.heldAt;
     if (held === undefined || releasing !== undefined) return;
-    const next = fixture.stats.log.find((entry) => entry.host === host && entry.at >= held && entry.path !== heldPath);
+    const next = fixture.stats.log.find(
+      (entry) => entry.host === host && entry.at >= held && entry.path !== pool.heldPath,
+    );
     if (next) releasing = setTimeout(() => pool.releaseHeld(), graceMs);
   }, 5);
   return () => {
@@ -217,7 +223,10 @@ describe('crawlDomain overlaps the parse of a page with the next request', () =>
       expect(pool.releasedAt! - pool.heldAt!).toBeLessThan(HOLD_LIMIT_MS);
       const whileHeld = fixture.stats.log.filter(
         (entry) =>
-          entry.host === host && entry.path !== '/about' && entry.at >= pool.heldAt! && entry.at < pool.releasedAt!,
+          entry.host === host &&
+          entry.path !== pool.heldPath &&
+          entry.at >= pool.heldAt! &&
+          entry.at < pool.releasedAt!,
       );
       // One page request went out while /about was parsed (the overlap), no more.
       expect(whileHeld.map((entry) => entry.path)).toEqual(['/contact']);
